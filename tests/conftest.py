@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.chunking import Chunker
+from index.corpus import demo_corpus_dir
+from index.store import DocumentStore
+from index.tokenizer import WordPieceTokenizer
+
+
+@pytest.fixture(scope="session")
+def demo_dir() -> Path:
+    return demo_corpus_dir()
+
+
+@pytest.fixture(scope="session")
+def tokenizer() -> WordPieceTokenizer:
+    return WordPieceTokenizer()
+
+
+@pytest.fixture(scope="session")
+def chunker(tokenizer: WordPieceTokenizer) -> Chunker:
+    return Chunker(tokenizer)
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    with DocumentStore(tmp_path / "index") as opened:
+        yield opened

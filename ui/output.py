@@ -1,0 +1,92 @@
+"""Rendering documents and ingest reports for people (text) and scripts (JSON)."""
+
+from __future__ import annotations
+
+from index.documents import Document
+from index.ingest import IngestReport, SourceResult
+
+
+def document_json(document: Document, include_text: bool = True) -> dict[str, object]:
+    provenance = document.provenance
+    record: dict[str, object] = {
+        "doc_id": document.doc_id,
+        "title": document.title,
+        "title_derived": document.title_derived,
+        "url": document.url,
+        "source": document.source,
+        "authors": list(document.authors),
+        "published": document.published.isoformat() if document.published else None,
+        "language": document.language,
+        "external_id": document.external_id,
+        "provenance": {
+            "origin": provenance.origin,
+            "format": provenance.format,
+            "index": provenance.index,
+            "line": provenance.line,
+        },
+        "chars": len(document.text),
+    }
+    if include_text:
+        record["text"] = document.text
+    return record
+
+
+def source_json(source: SourceResult) -> dict[str, object]:
+    return {
+        "origin": source.origin,
+        "format": source.format,
+        "error": source.error,
+        "problems": list(source.problems),
+        "documents": [document_json(document) for document in source.documents],
+    }
+
+
+def report_json(report: IngestReport) -> dict[str, object]:
+    return {
+        "sources": [source_json(source) for source in report.sources],
+        "stored": [
+            {
+                "doc_id": outcome.doc_id,
+                "status": outcome.status,
+                "duplicate_of": outcome.duplicate_of,
+                "near_duplicates": [
+                    {"doc_id": other, "similarity": score}
+                    for other, score in outcome.near_duplicates
+                ],
+            }
+            for outcome in report.outcomes
+        ],
+        "documents": sum(len(source.documents) for source in report.sources),
+        "failed": len(report.failed),
+    }
+
+
+def document_line(document: Document) -> str:
+    date = document.published.strftime("%Y-%m-%d") if document.published else "----------"
+    title = document.title + (" [title derived]" if document.title_derived else "")
+    by = f" — {', '.join(document.authors)}" if document.authors else ""
+    return f"  {document.doc_id}  {date}  {document.source or '(no outlet)'}  {title}{by}"
+
+
+def report_lines(report: IngestReport) -> list[str]:
+    lines = []
+    for source in report.sources:
+        if source.error:
+            lines.append(f"error: {source.error}")
+            continue
+        count = len(source.documents)
+        lines.append(f"{source.origin}  [{source.format}]  {count} document{'s' * (count != 1)}")
+        lines.extend(document_line(document) for document in source.documents)
+        lines.extend(f"  skipped: {problem}" for problem in source.problems)
+    total = sum(len(source.documents) for source in report.sources)
+    lines.append(
+        f"{total} documents from {len(report.sources)} sources, {len(report.failed)} failed"
+    )
+    if report.outcomes:
+        counts: dict[str, int] = {}
+        for outcome in report.outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        near = sum(1 for outcome in report.outcomes if outcome.near_duplicates)
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        lines.append(f"stored: {summary}; {near} with near-duplicates")
+    return lines
