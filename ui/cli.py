@@ -1,4 +1,5 @@
-"""The `newsdesk` command line. Heavy libraries load inside the commands that need them."""
+"""The `newsdesk` command line. Heavy libraries load inside the commands that need them,
+so `newsdesk --help` and argument errors answer at once."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import argparse
 import json
 import os
 import sys
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from index.errors import NewsdeskError
+
+MODES = ("hybrid", "bm25", "dense")
 
 
 def default_index_dir() -> Path:
@@ -23,20 +27,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="show what files, folders or URLs would ingest as")
     ingest.add_argument("targets", nargs="+", metavar="PATH|URL")
-    ingest.add_argument("--json", action="store_true", help="machine-readable output")
+    _json_option(ingest)
 
     index = sub.add_parser("index", help="ingest files, folders or URLs into the index")
     index.add_argument("targets", nargs="+", metavar="PATH|URL")
-    _index_option(index)
-    index.add_argument("--json", action="store_true", help="machine-readable output")
+    _common(index)
 
     docs = sub.add_parser("docs", help="list stored documents with their metadata")
-    _index_option(docs)
-    docs.add_argument("--json", action="store_true", help="JSON with metadata and text")
+    _common(docs)
+
+    ask = sub.add_parser("ask", help="answer a question with cited sentences")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=5, help="passages to return (default 5)")
+    ask.add_argument("--since", type=_date_arg, help="published on or after DATE")
+    ask.add_argument("--until", type=_date_arg, help="published on or before DATE")
+    ask.add_argument("--source", action="append", default=[], help="outlet (repeatable)")
+    ask.add_argument("--author", action="append", default=[], help="author (repeatable)")
+    ask.add_argument("--mode", choices=MODES, default="hybrid")
+    _common(ask)
+
+    related = sub.add_parser("related", help="related coverage of a document or a text")
+    related.add_argument("target", nargs="?", metavar="DOC_ID|URL")
+    related.add_argument("--text", help="find coverage related to this text instead")
+    related.add_argument("-k", type=int, default=10, help="related documents (default 10)")
+    _common(related)
+
+    info = sub.add_parser("info", help="counts, model, sizes and build time of the index")
+    _common(info)
+
+    remove = sub.add_parser("remove", help="remove a document from every store")
+    remove.add_argument("doc_id")
+    _common(remove)
     return parser
 
 
-def _index_option(parser: argparse.ArgumentParser) -> None:
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index",
         type=Path,
@@ -44,19 +73,51 @@ def _index_option(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="index directory (default: $NEWSDESK_INDEX or ~/.newsdesk/index)",
     )
+    parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
+    _json_option(parser)
+
+
+def _date_arg(text: str) -> datetime:
+    from index.dates import parse_date
+
+    value = parse_date(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (try 2020-05-18)")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"ingest": cmd_ingest, "index": cmd_index, "docs": cmd_docs}
+    handlers = {"ingest": cmd_ingest, "index": cmd_index, "docs": cmd_docs, "ask": cmd_ask,
+                "related": cmd_related, "info": cmd_info, "remove": cmd_remove}  # fmt: skip
     try:
         return handlers[args.command](args)
     except NewsdeskError as error:
         print(f"newsdesk: {error}", file=sys.stderr)
         return 2
+    except KeyError as error:
+        print(f"newsdesk: not found: {error.args[0]}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("newsdesk: interrupted; the index is as it was before this command", file=sys.stderr)
         return 130
+
+
+def _desk(args: argparse.Namespace, build_demo: bool = True):
+    from index.corpus import demo_corpus_dir
+    from index.store import DB_NAME
+    from search.desk import Newsdesk
+
+    index_dir = args.index or default_index_dir()
+    fresh = not (index_dir / DB_NAME).exists()
+    desk = Newsdesk(index_dir, model=args.model, progress=sys.stderr.isatty())
+    if build_demo and fresh:
+        print(f"newsdesk: no index at {index_dir}; building it from the bundled demo corpus",
+              file=sys.stderr)  # fmt: skip
+        report = desk.add([str(demo_corpus_dir())])
+        for source in report.failed:
+            print(f"newsdesk: {source.error}", file=sys.stderr)
+    return desk
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -71,7 +132,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from ui.output import report_json, report_lines
 
-    report = _index_targets(args.index or default_index_dir(), args.targets)
+    with _desk(args, build_demo=False) as desk:
+        report = desk.add(args.targets)
     _emit(args, report_json(report), report_lines(report))
     return 1 if report.failed else 0
 
@@ -79,55 +141,73 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from ui.output import document_json, document_line
 
-    store = _open_store(args.index or default_index_dir(), build_demo=True)
-    with store:
+    with _desk(args) as desk:
+        store = desk.index.store
         documents = list(store.documents())
-        if args.json:
-            records = []
-            for document in documents:
-                record = document_json(document)
-                record["chunks"] = len(store.chunks(document.doc_id))
-                record["near_duplicates"] = [
-                    {"doc_id": other, "similarity": score}
-                    for other, score in store.near_duplicates(document.doc_id)
-                ]
-                records.append(record)
-            json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
-            print()
-        else:
-            for document in documents:
-                print(document_line(document))
-            print(f"{len(documents)} documents in {store.path}")
+        records = []
+        for document in documents if args.json else ():
+            record = document_json(document)
+            record["chunks"] = len(store.chunks(document.doc_id))
+            record["near_duplicates"] = [
+                {"doc_id": other, "similarity": score}
+                for other, score in store.near_duplicates(document.doc_id)
+            ]
+            records.append(record)
+        lines = [document_line(d) for d in documents]
+        _emit(args, records, [*lines, f"{len(documents)} documents in {store.path}"])
     return 0
 
 
-def _index_targets(index_dir: Path, targets: list[str]):
-    from index.chunking import Chunker
-    from index.ingest import ingest
-    from index.store import DocumentStore
-    from index.tokenizer import WordPieceTokenizer
+def cmd_ask(args: argparse.Namespace) -> int:
+    from search.types import Filters
+    from ui.render import answer_json, answer_lines
 
-    with DocumentStore(index_dir) as store:
-        return ingest(targets, store, Chunker(WordPieceTokenizer()))
+    until = args.until
+    if until is not None and until.time() == time(0):
+        until = until + timedelta(days=1) - timedelta(microseconds=1)
+    filters = Filters(args.since, until, tuple(args.source), tuple(args.author))
+    with _desk(args) as desk:
+        answer = desk.ask(args.question, k=args.k, mode=args.mode, filters=filters)
+    _emit(args, answer_json(answer), answer_lines(answer))
+    return 0
 
 
-def _open_store(index_dir: Path, build_demo: bool):
-    from index.corpus import demo_corpus_dir
-    from index.store import DB_NAME, DocumentStore
+def cmd_related(args: argparse.Namespace) -> int:
+    from index.reading import is_url
+    from ui.render import stories_json, story_lines
 
-    if build_demo and not (index_dir / DB_NAME).exists():
-        print(
-            f"newsdesk: no index at {index_dir}; building it from the bundled demo corpus",
-            file=sys.stderr,
-        )
-        report = _index_targets(index_dir, [str(demo_corpus_dir())])
-        for source in report.failed:
-            print(f"newsdesk: {source.error}", file=sys.stderr)
-    return DocumentStore(index_dir)
+    if (args.target is None) == (args.text is None):
+        raise NewsdeskError("give either a DOC_ID or URL, or --text")
+    with _desk(args) as desk:
+        if args.text is not None:
+            stories = desk.related(text=args.text, k=args.k)
+        elif is_url(args.target):
+            stories = desk.related(url=args.target, k=args.k)
+        else:
+            stories = desk.related(doc_id=args.target, k=args.k)
+    _emit(args, stories_json(stories), story_lines(stories))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        info = desk.info()
+    lines = [f"{key}: {value}" for key, value in info.items()]
+    _emit(args, info, lines)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with _desk(args, build_demo=False) as desk:
+        removed = desk.delete(args.doc_id)
+    if not removed:
+        raise KeyError(args.doc_id)
+    _emit(args, {"removed": args.doc_id}, [f"removed {args.doc_id}"])
+    return 0
 
 
 def _emit(args: argparse.Namespace, payload: object, lines: list[str]) -> None:
-    if args.json:
+    if getattr(args, "json", False):
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:

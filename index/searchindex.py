@@ -1,0 +1,364 @@
+"""The hybrid index: the document store plus derived dense and BM25 indexes.
+
+The SQLite store is the source of truth. Dense vectors and BM25 weights are derived
+from it into a generation folder (`gen-<revision>-<time>/`) whose `manifest.json` is
+written last; `CURRENT` names the live generation and is replaced atomically. A crash
+mid-update leaves the previous generation live; a generation whose store revision is
+behind the store is rebuilt on the next open (embeddings come from the cache, so only
+new chunk text is ever embedded).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from index.analyzer import analyze
+from index.bm25 import BM25Index, BM25Params
+from index.chunking import Chunker, ChunkingConfig, embedding_text
+from index.documents import Chunk, Document
+from index.embedding import CACHE_NAME, Embedder, EmbeddingCache
+from index.errors import StoreError
+from index.ingest import IngestReport, ingest
+from index.store import DocumentStore
+from index.tokenizer import DEFAULT_MODEL, WordPieceTokenizer
+from index.vectors import VectorStore
+
+FORMAT_VERSION = 1
+LOCK_TIMEOUT_S = 120.0
+
+
+class NewsIndex:
+    def __init__(self, index_dir: str | Path, model: str | None = None, progress: bool = False):
+        self.dir = Path(index_dir)
+        self.model = model or DEFAULT_MODEL
+        self.progress = progress
+        self.store = DocumentStore(self.dir)
+        self.bm25_params = BM25Params()
+        self._chunker: Chunker | None = None
+        self._embedder: Embedder | None = None
+        self._loaded: tuple[int, dict, VectorStore, BM25Index, list[str], list[str]] | None = None
+        self._doc_rows: dict[str, list[int]] | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._check_existing_model()
+            self._embedder = Embedder(self.model)
+        return self._embedder
+
+    @property
+    def chunker(self) -> Chunker:
+        if self._chunker is None:
+            self._check_existing_model()
+            self._chunker = Chunker(WordPieceTokenizer(self.model), ChunkingConfig())
+        return self._chunker
+
+    def _check_existing_model(self) -> None:
+        """Refuse another model before loading it, when an index already exists."""
+        manifest = self._read_manifest()
+        if manifest is not None:
+            self._check_manifest(manifest)
+
+    # Writing
+
+    def add(self, targets: Sequence[str]) -> IngestReport:
+        with self._writer_lock():
+            report = ingest(targets, self.store, self.chunker)
+            self._rebuild_if_stale()
+        return report
+
+    def delete(self, doc_id: str) -> bool:
+        with self._writer_lock():
+            removed = self.store.delete(doc_id)
+            self._rebuild_if_stale()
+        return removed
+
+    def _writer_lock(self):
+        return _FileLock(self.dir / ".writer.lock", LOCK_TIMEOUT_S)
+
+    def _rebuild_if_stale(self) -> None:
+        manifest = self._read_manifest()
+        if manifest and manifest["store_revision"] == self.store.revision:
+            self._check_manifest(manifest)
+            return
+        self._build_generation()
+
+    def _build_generation(self) -> None:
+        started = time.perf_counter()
+        chunks = self.store.chunks()
+        documents = {doc.doc_id: doc for doc in self.store.documents()}
+        tokenizer = self.chunker.tokenizer
+        header_tokens = self.chunker.config.header_tokens
+        texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
+        cache = EmbeddingCache(self.dir / CACHE_NAME)
+        try:
+            vectors = cache.embed(self.embedder, texts, progress=self.progress)
+        finally:
+            cache.close()
+        vector_store = VectorStore.build(vectors.reshape(len(texts), self.embedder.dims))
+        bm25 = BM25Index.build([analyze(text) for text in texts], self.bm25_params)
+        folder = self.dir / f"gen-{self.store.revision:06d}-{time.time_ns()}"
+        folder.mkdir()
+        vector_store.save(folder)
+        bm25.save(folder)
+        rows = {"chunk_ids": [c.chunk_id for c in chunks], "doc_ids": [c.doc_id for c in chunks]}
+        (folder / "rows.json").write_text(json.dumps(rows))
+        manifest = self._manifest(
+            len(documents), chunks, vector_store, time.perf_counter() - started
+        )
+        _write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2))
+        _write_atomic(self.dir / "CURRENT", folder.name)
+        for old in self.dir.glob("gen-*"):
+            if old.name != folder.name:
+                shutil.rmtree(old, ignore_errors=True)
+        self._loaded = None
+
+    def _manifest(self, n_docs: int, chunks: list[Chunk], vectors: VectorStore, seconds: float):
+        info = self.embedder.info
+        return {
+            "format_version": FORMAT_VERSION,
+            "store_revision": self.store.revision,
+            "model": {
+                "name": info.name,
+                "dims": info.dims,
+                "dtype": info.dtype,
+                "revision": info.revision,
+            },  # fmt: skip
+            "chunking": asdict(self.chunker.config),
+            "bm25": asdict(self.bm25_params),
+            "vector_index": vectors.kind,
+            "documents": n_docs,
+            "chunks": len(chunks),
+            "tokens": sum(c.n_tokens for c in chunks),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "build_seconds": round(seconds, 2),
+            "libraries": {
+                name: _version(name)
+                for name in ("sentence-transformers", "torch", "faiss-cpu", "rank-bm25", "numpy")
+            },
+        }
+
+    # Reading
+
+    def _read_manifest(self) -> dict | None:
+        current = self.dir / "CURRENT"
+        if not current.is_file():
+            return None
+        path = self.dir / current.read_text().strip() / "manifest.json"
+        return json.loads(path.read_text()) if path.is_file() else None
+
+    def _check_manifest(self, manifest: dict) -> None:
+        if manifest["format_version"] != FORMAT_VERSION:
+            raise StoreError(f"{self.dir}: index format {manifest['format_version']}, "
+                             f"this newsdesk reads {FORMAT_VERSION}; rebuild it")  # fmt: skip
+        built = manifest["model"]["name"]
+        if built != self.model:
+            raise StoreError(
+                f"{self.dir}: index was embedded with model {built!r}, not {self.model!r}; "
+                "query it with the same model or rebuild it"
+            )
+
+    def manifest(self) -> dict:
+        self._ensure_loaded()
+        return self._loaded[1]
+
+    def _ensure_loaded(self) -> None:
+        if self._loaded and self._loaded[0] == self.store.revision:
+            return
+        manifest = self._read_manifest()
+        if manifest is None or manifest["store_revision"] != self.store.revision:
+            with self._writer_lock():
+                self._rebuild_if_stale()
+            manifest = self._read_manifest()
+        self._check_manifest(manifest)
+        folder = self.dir / (self.dir / "CURRENT").read_text().strip()
+        rows = json.loads((folder / "rows.json").read_text())
+        self._doc_rows = None
+        self._loaded = (
+            manifest["store_revision"],
+            manifest,
+            VectorStore.load(folder),
+            BM25Index.load(folder),
+            rows["chunk_ids"],
+            rows["doc_ids"],
+        )
+
+    @property
+    def row_count(self) -> int:
+        self._ensure_loaded()
+        return len(self._loaded[4])
+
+    def chunk_id(self, row: int) -> str:
+        self._ensure_loaded()
+        return self._loaded[4][row]
+
+    def doc_id(self, row: int) -> str:
+        self._ensure_loaded()
+        return self._loaded[5][row]
+
+    def rows_of(self, doc_ids: set[str]) -> list[int]:
+        """Rows of the chunks of these documents, ascending."""
+        self._ensure_loaded()
+        if self._doc_rows is None:
+            self._doc_rows = {}
+            for row, doc_id in enumerate(self._loaded[5]):
+                self._doc_rows.setdefault(doc_id, []).append(row)
+        return sorted(row for doc_id in doc_ids for row in self._doc_rows.get(doc_id, ()))
+
+    def bm25_ranking(
+        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Top `depth` (row, BM25 score) with score > 0, best first, ties by chunk_id."""
+        self._ensure_loaded()
+        scores = self._loaded[3].scores(analyze(query))
+        return self._top(scores, depth, allowed_rows, positive_only=True)
+
+    def dense_ranking(
+        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Top `depth` (row, cosine) for the embedded query, best first."""
+        self._ensure_loaded()
+        vector = self.embedder.encode([query])[0]
+        allowed = None if allowed_rows is None else np.asarray(sorted(allowed_rows), dtype=np.int64)
+        rows, scores = self._loaded[2].search(vector, depth, allowed)
+        return [(int(row), float(score)) for row, score in zip(rows, scores, strict=True)]
+
+    def _top(self, scores: np.ndarray, depth: int, allowed_rows, positive_only: bool):
+        rows = np.arange(len(scores)) if allowed_rows is None else np.asarray(sorted(allowed_rows))
+        if len(rows) == 0:
+            return []
+        subset = scores[rows]
+        if positive_only:
+            rows, subset = rows[subset > 0], subset[subset > 0]
+        if len(rows) > depth:
+            keep = np.argpartition(-subset, depth - 1)[:depth]
+            rows, subset = rows[keep], subset[keep]
+        chunk_ids = self._loaded[4]
+        ranked = sorted(
+            zip(rows.tolist(), subset.tolist(), strict=True), key=lambda p: (-p[1], chunk_ids[p[0]])
+        )
+        return [(int(row), float(score)) for row, score in ranked]
+
+    def term_frequency_share(self, text: str) -> float:
+        """The share of chunks containing the rarest BM25 term of `text` (1.0 if none is
+        indexed): low for names that single a story out, high for "U.S." or "China"."""
+        self._ensure_loaded()
+        bm25 = self._loaded[3]
+        columns = [bm25.vocabulary[t] for t in analyze(text) if t in bm25.vocabulary]
+        if not columns or bm25.size == 0:
+            return 1.0
+        counts = bm25.weights[:, columns].getnnz(axis=0)
+        return float(min(counts)) / bm25.size
+
+    def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
+        """Cosine of the query to each text, embedded now (for answer sentences)."""
+        if not texts:
+            return []
+        vectors = self.embedder.encode([query, *texts])
+        return [float(value) for value in vectors[1:] @ vectors[0]]
+
+    def pairwise_similarities(self, texts: Sequence[str]) -> list[list[float]]:
+        """(n, n) cosine similarities of the texts, as nested lists."""
+        if not texts:
+            return []
+        vectors = self.embedder.encode(list(texts))
+        return (vectors @ vectors.T).tolist()
+
+    def _centroid(self, doc_id: str) -> np.ndarray | None:
+        """(d,) float32 L2-normalised mean of a document's chunk vectors."""
+        self._ensure_loaded()
+        rows = self.rows_of({doc_id})
+        if not rows:
+            return None
+        centre = self._loaded[2].vectors[rows].mean(axis=0)
+        return centre / max(float(np.linalg.norm(centre)), 1e-12)
+
+    def document_similarity(self, first: str, second: str) -> float:
+        """Cosine of two documents' mean chunk vectors (0.0 if either has no chunks)."""
+        a, b = self._centroid(first), self._centroid(second)
+        return 0.0 if a is None or b is None else float(a @ b)
+
+    def document_vector_neighbours(self, doc_id: str, depth: int) -> list[tuple[str, float]]:
+        """Documents nearest to `doc_id`'s mean chunk vector: (doc_id, best chunk cosine)."""
+        centre = self._centroid(doc_id)
+        if centre is None:
+            return []
+        return self._doc_neighbours(self._loaded[2].vectors @ centre, depth, exclude={doc_id})
+
+    def text_neighbours(self, text: str, depth: int) -> list[tuple[str, float]]:
+        self._ensure_loaded()
+        vector = self.embedder.encode([text])[0]
+        return self._doc_neighbours(self._loaded[2].vectors @ vector, depth, exclude=set())
+
+    def _doc_neighbours(self, scores: np.ndarray, depth: int, exclude: set[str]):
+        best: dict[str, float] = {}
+        for row in np.argsort(-scores)[: depth * 8].tolist():
+            owner = self._loaded[5][row]
+            if owner not in exclude and owner not in best:
+                best[owner] = float(scores[row])
+        return sorted(best.items(), key=lambda p: (-p[1], p[0]))[:depth]
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.store.get(doc_id)
+
+
+class _FileLock:
+    """An exclusive flock on a file in the index folder: a second writer waits up to
+    `timeout_s`, then fails with a message naming the folder."""
+
+    def __init__(self, path: Path, timeout_s: float) -> None:
+        self.path, self.timeout_s = path, timeout_s
+
+    def __enter__(self) -> None:
+        self._handle = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self._handle.close()
+                    raise StoreError(
+                        f"{self.path.parent}: another newsdesk process is updating this index"
+                    ) from None
+                time.sleep(0.1)
+
+    def __exit__(self, *exc_info: object) -> None:
+        fcntl.flock(self._handle, fcntl.LOCK_UN)
+        self._handle.close()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text)
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None

@@ -1,0 +1,96 @@
+"""The Python API: one object to load an index, add to it, ask, and find related coverage.
+
+from search.desk import Newsdesk
+desk = Newsdesk("~/.newsdesk/index")
+answer = desk.ask("What did Beijing say about the new US chip curbs?")
+for sentence in answer.sentences:
+    print(sentence.text, f"[{sentence.citation}]")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from index.ingest import IngestReport
+from index.searchindex import NewsIndex
+from search.answer import AnswerConfig, Answerer
+from search.related import RelatedConfig, RelatedFinder
+from search.retriever import RetrievalConfig, Retriever
+from search.types import Answer, Filters, Passage, Story
+
+
+class Newsdesk:
+    def __init__(
+        self,
+        index_dir: str | Path,
+        model: str | None = None,
+        retrieval: RetrievalConfig | None = None,
+        answering: AnswerConfig | None = None,
+        related: RelatedConfig | None = None,
+        progress: bool = False,
+    ) -> None:
+        self.index = NewsIndex(Path(index_dir).expanduser(), model=model, progress=progress)
+        self.retriever = Retriever(self.index, retrieval)
+        self.answerer = Answerer(self.retriever, answering)
+        self.finder = RelatedFinder(self.index, related)
+
+    def close(self) -> None:
+        self.index.close()
+
+    def __enter__(self) -> Newsdesk:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def add(self, targets: Sequence[str]) -> IngestReport:
+        """Ingest files, folders or URLs and bring the search indexes up to date."""
+        return self.index.add(targets)
+
+    def delete(self, doc_id: str) -> bool:
+        return self.index.delete(doc_id)
+
+    def search(
+        self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+    ) -> list[Passage]:
+        return self.retriever.search(query, k, mode, filters)
+
+    def ask(
+        self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+    ) -> Answer:
+        return self.answerer.ask(question, k, mode, filters)
+
+    def related(
+        self,
+        doc_id: str | None = None,
+        url: str | None = None,
+        text: str | None = None,
+        k: int = 10,
+    ) -> list[Story]:
+        """Related coverage of a stored document (by id or URL) or of a pasted text."""
+        if text is not None:
+            return self.finder.for_text(text, k)
+        if url is not None:
+            document = self.index.store.find_by_url(url)
+            if document is None:
+                raise KeyError(f"no stored document at {url}")
+            doc_id = document.doc_id
+        if doc_id is None:
+            raise ValueError("give a doc_id, a url or a text")
+        return self.finder.for_document(doc_id, k)
+
+    def info(self) -> dict[str, object]:
+        manifest = self.index.manifest()
+        files = [p for p in self.index.dir.rglob("*") if p.is_file()]
+        return {
+            "index": str(self.index.dir),
+            "documents": manifest["documents"],
+            "chunks": manifest["chunks"],
+            "tokens": manifest["tokens"],
+            "model": manifest["model"],
+            "vector_index": manifest["vector_index"],
+            "built_at": manifest["built_at"],
+            "build_seconds": manifest["build_seconds"],
+            "bytes_on_disk": sum(p.stat().st_size for p in files),
+        }

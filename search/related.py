@@ -1,0 +1,168 @@
+"""Related coverage: other reports of the same story, grouped by story, as a timeline.
+
+Candidates are the documents nearest to the subject's mean chunk vector, fused by RRF
+with a BM25 search on its headline and lead; the subject and its near-duplicates are
+left out. Results are grouped greedily into stories (documents whose own vectors are
+close), each ordered oldest first, and each item says why it is related: the names
+and terms it shares with the subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from index.analyzer import STOP_WORDS
+from index.documents import Document
+from index.searchindex import NewsIndex
+from search.retriever import doc_ref
+from search.rrf import rrf_fuse
+from search.types import RelatedItem, Story
+
+_NAME = re.compile(r"\b(?:[A-Z][\w’'&.-]*[\w]|[A-Z])(?:\s+(?:of\s+|de\s+)?[A-Z][\w’'&.-]*[\w])*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
+
+
+@dataclass(frozen=True)
+class RelatedConfig:
+    """`min_similarity`: a candidate's best chunk cosine to the subject must reach it;
+    `story_similarity`: two results whose documents are this close share a story."""
+
+    k: int = 10
+    depth: int = 50
+    min_similarity: float = 0.35
+    story_similarity: float = 0.75
+
+
+class RelatedFinder:
+    def __init__(self, index: NewsIndex, config: RelatedConfig | None = None) -> None:
+        self.index = index
+        self.config = config or RelatedConfig()
+
+    def for_document(self, doc_id: str, k: int | None = None) -> list[Story]:
+        subject = self.index.document(doc_id)
+        if subject is None:
+            raise KeyError(doc_id)
+        excluded = {doc_id} | {other for other, _ in self.index.store.near_duplicates(doc_id)}
+        dense = self.index.document_vector_neighbours(doc_id, self.config.depth)
+        return self._stories(subject.title + "\n" + subject.text, dense, excluded, k)
+
+    def for_text(self, text: str, k: int | None = None) -> list[Story]:
+        dense = self.index.text_neighbours(text, self.config.depth)
+        return self._stories(text, dense, set(), k)
+
+    def _stories(self, text, dense, excluded: set[str], k: int | None) -> list[Story]:
+        lead = " ".join(text.split()[:120])
+        lexical = self.index.bm25_ranking(lead, self.config.depth * 4)
+        bm25_docs: list[str] = []
+        for row, _ in lexical:
+            owner = self.index.doc_id(row)
+            if owner not in bm25_docs:
+                bm25_docs.append(owner)
+        cosine = dict(dense)
+        candidates = [d for d, score in dense if score >= self.config.min_similarity]
+        fused = rrf_fuse([candidates, [d for d in bm25_docs if d in cosine]])
+        ranked = sorted((d for d in fused if d not in excluded), key=lambda d: (-fused[d], d))[
+            : k or self.config.k
+        ]
+        return self._group(text, ranked, cosine)
+
+    def _group(self, text: str, ranked: list[str], cosine: dict[str, float]) -> list[Story]:
+        store = self.index.store
+        subject_names = names(text)
+        stories: list[list[tuple[Document, RelatedItem]]] = []
+        for doc_id in ranked:
+            document = store.get(doc_id)
+            item = RelatedItem(
+                document=doc_ref(document),
+                score=round(cosine.get(doc_id, 0.0), 4),
+                reason=reason(subject_names, document, self.index),
+                also_in=tuple(
+                    doc_ref(store.get(other)) for other, _ in store.near_duplicates(doc_id)
+                ),
+            )
+            home = self._story_for(document, stories)
+            if home is None:
+                stories.append([(document, item)])
+            else:
+                home.append((document, item))
+        return [_as_story(members) for members in stories]
+
+    def _story_for(self, document: Document, stories):
+        for members in stories:
+            seed = members[0][0]
+            if self.index.document_similarity(seed.doc_id, document.doc_id) >= (
+                self.config.story_similarity
+            ):
+                return members
+        return None
+
+
+def _as_story(members: list[tuple[Document, RelatedItem]]) -> Story:
+    ordered = sorted(
+        members,
+        key=lambda m: (m[0].published is None, m[0].published or 0, m[0].doc_id),
+    )
+    return Story(label=members[0][0].title, items=tuple(item for _, item in ordered))
+
+
+_LEADING = re.compile(r"^(The|A|An|In|On|At|But|And|For|As|By|From|With)\s+")
+_POSSESSIVE = re.compile(r"[’']s$")
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "ltd",
+        "co",
+        "inc",
+        "corp",
+        "llc",
+        "plc",
+    ]
+)
+COMMON_SHARE = 0.25
+
+
+def names(text: str) -> Counter[str]:
+    """Capitalised names (people, organisations, places) in a text, counted."""
+    found: Counter[str] = Counter()
+    for match in _NAME.finditer(text):
+        name = _POSSESSIVE.sub("", _LEADING.sub("", match.group()).strip(" .’'"))
+        lowered = name.lower()
+        if len(name) > 2 and lowered not in STOP_WORDS and lowered not in _CALENDAR:
+            found[name] += 1
+    return found
+
+
+def reason(subject_names: Counter[str], document: Document, index: NewsIndex) -> str:
+    """ "Shares: Meng Wanzhou, HiSilicon, TSMC" — names of the subject found in the
+    document, rarest in the archive first; names in most chunks ("U.S.") are left out."""
+    body = document.title + "\n" + document.text
+    shared = [name for name in subject_names if name in body]
+    rarity = {name: index.term_frequency_share(name) for name in shared}
+    shared = sorted(
+        (name for name in shared if rarity[name] <= COMMON_SHARE),
+        key=lambda name: (rarity[name], -subject_names[name], name),
+    )
+    if not shared:
+        words = {w.lower() for w in _WORD.findall(body)}
+        shared = [w for w, _ in subject_names.most_common(60) if w.lower() in words][:3]
+    return "Shares: " + ", ".join(shared[:5]) if shared else "Similar wording"

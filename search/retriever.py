@@ -1,0 +1,133 @@
+"""Hybrid retrieval: BM25 and dense candidates from a deeper pool than k, fused, then
+collapsed so that one document, and one story run by several outlets, is one result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.documents import Document
+from index.searchindex import NewsIndex
+from search.rrf import RRF_K, rrf_fuse
+from search.types import DocRef, Filters, Passage, Scores
+from search.weighted import DENSE_WEIGHT, weighted_fuse
+
+MODES = ("hybrid", "bm25", "dense")
+FUSIONS = ("rrf", "weighted")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """`depth` candidates per side (at least 4·k); `fusion` is rrf or weighted."""
+
+    depth: int = 100
+    fusion: str = "rrf"
+    rrf_k: int = RRF_K
+    dense_weight: float = DENSE_WEIGHT
+
+
+def doc_ref(document: Document) -> DocRef:
+    return DocRef(
+        document.doc_id, document.title, document.source, document.published, document.url
+    )
+
+
+class Retriever:
+    def __init__(self, index: NewsIndex, config: RetrievalConfig | None = None) -> None:
+        self.index = index
+        self.config = config or RetrievalConfig()
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        collapse: bool = True,
+    ) -> list[Passage]:
+        """The top k results, best first; ties broken by chunk_id."""
+        if mode not in MODES:
+            raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+        if not query.strip() or k <= 0:
+            return []
+        allowed = self._allowed_rows(filters)
+        if allowed is not None and not allowed:
+            return []
+        depth = max(self.config.depth, 4 * k)
+        bm25 = self.index.bm25_ranking(query, depth, allowed) if mode != "dense" else []
+        dense = self.index.dense_ranking(query, depth, allowed) if mode != "bm25" else []
+        fused = self._fuse(mode, bm25, dense)
+        ordered = sorted(fused, key=lambda row: (-fused[row], self.index.chunk_id(row)))
+        breakdown = _breakdown(bm25, dense, fused)
+        return self._collapse(ordered, breakdown, k, collapse)
+
+    def _allowed_rows(self, filters: Filters | None) -> list[int] | None:
+        if filters is None or not filters.active:
+            return None
+        doc_ids = self.index.store.filter_doc_ids(
+            filters.since, filters.until, filters.sources, filters.authors
+        )
+        return self.index.rows_of(doc_ids)
+
+    def _fuse(self, mode, bm25, dense) -> dict[int, float]:
+        if mode == "bm25":
+            return dict(bm25)
+        if mode == "dense":
+            return dict(dense)
+        if self.config.fusion == "weighted":
+            return weighted_fuse(bm25, dense, self.config.dense_weight)
+        if self.config.fusion != "rrf":
+            raise ValueError(f"fusion {self.config.fusion!r} is not one of {', '.join(FUSIONS)}")
+        return rrf_fuse([[row for row, _ in bm25], [row for row, _ in dense]], self.config.rrf_k)
+
+    def _collapse(self, ordered, breakdown, k: int, collapse: bool) -> list[Passage]:
+        store = self.index.store
+        results: list[dict] = []
+        owner: dict[str, int] = {}
+        for row in ordered:
+            doc_id = self.index.doc_id(row)
+            if collapse and doc_id in owner:
+                held = results[owner[doc_id]]
+                if held["doc_id"] == doc_id:
+                    held["more_chunks"].append(self.index.chunk_id(row))
+                continue
+            if len(results) == k:
+                break
+            near = [other for other, _ in store.near_duplicates(doc_id)] if collapse else []
+            results.append({"row": row, "doc_id": doc_id, "near": near, "more_chunks": []})
+            owner[doc_id] = len(results) - 1
+            for other in near:
+                owner.setdefault(other, len(results) - 1)
+        return [self._passage(rank, item, breakdown) for rank, item in enumerate(results, 1)]
+
+    def _passage(self, rank: int, item: dict, breakdown: dict[int, Scores]) -> Passage:
+        store = self.index.store
+        chunk = store.chunk(self.index.chunk_id(item["row"]))
+        document = store.get(chunk.doc_id)
+        also_in = tuple(doc_ref(store.get(other)) for other in item["near"] if store.get(other))
+        return Passage(
+            rank=rank,
+            chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            title=document.title,
+            source=document.source,
+            authors=document.authors,
+            published=document.published,
+            url=document.url,
+            text=chunk.text,
+            start=chunk.start,
+            end=chunk.end,
+            scores=breakdown[item["row"]],
+            also_in=also_in,
+            more_chunks=tuple(item["more_chunks"]),
+        )
+
+
+def _breakdown(bm25, dense, fused: dict[int, float]) -> dict[int, Scores]:
+    bm25_at = {row: (rank, score) for rank, (row, score) in enumerate(bm25, 1)}
+    dense_at = {row: (rank, score) for rank, (row, score) in enumerate(dense, 1)}
+    out = {}
+    for row, score in fused.items():
+        b_rank, b_score = bm25_at.get(row, (None, None))
+        d_rank, d_score = dense_at.get(row, (None, None))
+        out[row] = Scores(score, b_rank, b_score, d_rank, d_score)
+    return out

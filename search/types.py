@@ -1,0 +1,111 @@
+"""The records the search layer returns: passages, answers, related coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Published in [since, until] (inclusive), from any of `sources`, by any of `authors`."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    sources: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.sources or self.authors)
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A document named briefly: where else a story ran, or what a result relates to."""
+
+    doc_id: str
+    title: str
+    source: str | None
+    published: datetime | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Why a passage ranked: each side's 1-based rank and score (None when that side did
+    not retrieve it) and the fused score that ordered the results."""
+
+    fused: float
+    bm25_rank: int | None = None
+    bm25_score: float | None = None
+    dense_rank: int | None = None
+    dense_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its document's metadata: `text == document.text[start:end]`.
+    `also_in` lists near-duplicate documents and `more_chunks` other matching chunk ids
+    of the same document, collapsed into this result."""
+
+    rank: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    source: str | None
+    authors: tuple[str, ...]
+    published: datetime | None
+    url: str | None
+    text: str
+    start: int
+    end: int
+    scores: Scores
+    also_in: tuple[DocRef, ...] = ()
+    more_chunks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """[number] in an answer: the sentence `document.text[start:end]` of `passage`."""
+
+    number: int
+    passage: Passage
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An extractive answer. `found` is False when nothing in the archive answers the
+    question; then `sentences` is empty and `passages` holds the nearest misses."""
+
+    question: str
+    found: bool
+    sentences: tuple[AnswerSentence, ...]
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    document: DocRef
+    score: float
+    reason: str
+    also_in: tuple[DocRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Story:
+    """Related reports of one story, oldest first."""
+
+    label: str
+    items: tuple[RelatedItem, ...]

@@ -1,0 +1,33 @@
+"""Normalised weighted combination (convex combination of min-max normalised scores;
+Bruch, Gai & Ingber, "An Analysis of Fusion Functions for Hybrid Retrieval", TOIS 2023)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+DENSE_WEIGHT = 0.5
+
+
+def _normalise(scored: Sequence[tuple[int, float]]) -> dict[int, float]:
+    if not scored:
+        return {}
+    values = [score for _, score in scored]
+    low, high = min(values), max(values)
+    span = high - low
+    return {row: (score - low) / span if span > 0 else 1.0 for row, score in scored}
+
+
+def weighted_fuse(
+    bm25: Sequence[tuple[int, float]],
+    dense: Sequence[tuple[int, float]],
+    dense_weight: float = DENSE_WEIGHT,
+) -> dict[int, float]:
+    """`dense_weight` · dense + (1 − `dense_weight`) · bm25, each min-max normalised over
+    its candidates; a row missing from one side gets 0 there."""
+    sparse_norm, dense_norm = _normalise(bm25), _normalise(dense)
+    rows = set(sparse_norm) | set(dense_norm)
+    return {
+        row: dense_weight * dense_norm.get(row, 0.0)
+        + (1 - dense_weight) * sparse_norm.get(row, 0.0)
+        for row in rows
+    }

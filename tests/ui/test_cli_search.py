@@ -1,0 +1,95 @@
+"""`newsdesk ask`, `related` and `info` as a user runs them, with the JSON schema the
+README documents."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+QUESTION = "What did China's commerce ministry say about the new US restrictions on Huawei?"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cli") / "ix"
+
+
+def _run(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSDESK_INDEX": str(index_dir)}
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=600)  # fmt: skip
+
+
+def test_ask_builds_the_demo_index_and_answers_with_citations(index_dir):
+    result = _run(index_dir, "ask", QUESTION, "--json")
+    assert result.returncode == 0, result.stderr
+    assert "building it from the bundled demo corpus" in result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"question", "found", "message", "answer", "citations", "passages"}
+    assert payload["found"] is True
+    assert [s["citation"] for s in payload["answer"]] == [c["number"] for c in payload["citations"]]
+    first = payload["citations"][0]
+    assert first["title"] == "China Hits Back at New U.S. Restrictions on Huawei"
+    assert set(first) == {
+        "number",
+        "chunk_id",
+        "doc_id",
+        "title",
+        "source",
+        "authors",
+        "published",
+        "url",
+        "start",
+        "end",
+        "text",
+    }
+    passage = payload["passages"][0]
+    assert set(passage["scores"]) == {
+        "fused",
+        "bm25_rank",
+        "bm25_score",
+        "dense_rank",
+        "dense_score",
+    }
+    assert passage["rank"] == 1 and passage["end"] > passage["start"]
+
+
+def test_ask_human_output_and_filters(index_dir):
+    text = _run(index_dir, "ask", QUESTION)
+    assert "[1]" in text.stdout and "Sources" in text.stdout
+    filtered = _run(
+        index_dir,
+        "ask",
+        "Huawei",
+        "--since",
+        "2020-05-01",
+        "--until",
+        "2020-05-18",
+        "-k",
+        "3",
+        "--json",
+    )
+    dates = [p["published"][:10] for p in json.loads(filtered.stdout)["passages"]]
+    assert len(dates) == 3 and all("2020-05-01" <= d <= "2020-05-18" for d in dates)
+    bad = _run(index_dir, "ask", "Huawei", "--since", "not-a-date")
+    assert bad.returncode == 2 and "not a date: 'not-a-date'" in bad.stderr
+
+
+def test_related_and_info(index_dir):
+    docs = json.loads(_run(index_dir, "docs", "--json").stdout)
+    subject = next(d for d in docs if d["title"] == "Huawei Placed Emergency Order with TSMC")
+    related = json.loads(_run(index_dir, "related", subject["doc_id"], "--json").stdout)
+    assert related and {"story", "items"} == set(related[0])
+    assert {"doc_id", "title", "source", "published", "url", "score", "reason", "also_in"} == set(
+        related[0]["items"][0]
+    )
+    unknown = _run(index_dir, "related", "no-such-doc")
+    assert unknown.returncode == 2 and "not found: no-such-doc" in unknown.stderr
+    info = json.loads(_run(index_dir, "info", "--json").stdout)
+    assert info["documents"] == 81 and info["chunks"] >= 81
+    assert info["model"]["name"] == "all-MiniLM-L6-v2"

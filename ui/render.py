@@ -1,0 +1,148 @@
+"""Rendering answers, passages and related coverage for people and as JSON."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from search.types import Answer, DocRef, Passage, Story
+
+
+def _date(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def doc_ref_json(ref: DocRef) -> dict[str, object]:
+    return {"doc_id": ref.doc_id, "title": ref.title, "source": ref.source,
+            "published": _date(ref.published), "url": ref.url}  # fmt: skip
+
+
+def passage_json(passage: Passage) -> dict[str, object]:
+    scores = passage.scores
+    return {
+        "rank": passage.rank,
+        "chunk_id": passage.chunk_id,
+        "doc_id": passage.doc_id,
+        "title": passage.title,
+        "source": passage.source,
+        "authors": list(passage.authors),
+        "published": _date(passage.published),
+        "url": passage.url,
+        "text": passage.text,
+        "start": passage.start,
+        "end": passage.end,
+        "scores": {
+            "fused": scores.fused,
+            "bm25_rank": scores.bm25_rank,
+            "bm25_score": scores.bm25_score,
+            "dense_rank": scores.dense_rank,
+            "dense_score": scores.dense_score,
+        },
+        "also_in": [doc_ref_json(ref) for ref in passage.also_in],
+        "more_chunks": list(passage.more_chunks),
+    }
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "message": answer.message,
+        "answer": [{"text": s.text, "citation": s.citation} for s in answer.sentences],
+        "citations": [
+            {
+                "number": c.number,
+                "chunk_id": c.passage.chunk_id,
+                "doc_id": c.passage.doc_id,
+                "title": c.passage.title,
+                "source": c.passage.source,
+                "authors": list(c.passage.authors),
+                "published": _date(c.passage.published),
+                "url": c.passage.url,
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+            }
+            for c in answer.citations
+        ],
+        "passages": [passage_json(p) for p in answer.passages],
+    }
+
+
+def stories_json(stories: list[Story]) -> list[dict[str, object]]:
+    return [
+        {
+            "story": story.label,
+            "items": [
+                {
+                    **doc_ref_json(item.document),
+                    "score": item.score,
+                    "reason": item.reason,
+                    "also_in": [doc_ref_json(ref) for ref in item.also_in],
+                }  # fmt: skip
+                for item in story.items
+            ],
+        }
+        for story in stories
+    ]
+
+
+def _byline(source: str | None, published: datetime | None, authors=()) -> str:
+    parts = [source or "unknown outlet"]
+    if published:
+        parts.append(published.strftime("%d %b %Y"))
+    if authors:
+        parts.append("by " + ", ".join(authors))
+    return ", ".join(parts)
+
+
+def answer_lines(answer: Answer) -> list[str]:
+    lines = []
+    if answer.found:
+        body = " ".join(f"{s.text} [{s.citation}]" for s in answer.sentences)
+        lines += textwrap.wrap(body, 96) + ["", "Sources"]
+        for c in answer.citations:
+            p = c.passage
+            lines.append(f"  [{c.number}] {p.title} — {_byline(p.source, p.published, p.authors)}")
+            lines.append(f"      {p.url or p.doc_id}  (characters {c.start}–{c.end})")
+    else:
+        lines.append(answer.message)
+        if answer.passages:
+            lines += ["", "Closest passages (not an answer)"]
+    lines += ["", "Passages"] if answer.found else []
+    for p in answer.passages:
+        s = p.scores
+        why = [f"fused {s.fused:.4f}"]
+        if s.bm25_rank:
+            why.append(f"bm25 #{s.bm25_rank} {s.bm25_score:.2f}")
+        if s.dense_rank:
+            why.append(f"dense #{s.dense_rank} {s.dense_score:.3f}")
+        lines.append(
+            f"  {p.rank}. {p.title} — {_byline(p.source, p.published)}  ({', '.join(why)})"
+        )
+        snippet = " ".join(p.text.split())
+        lines.append("     " + (snippet[:220] + "…" if len(snippet) > 220 else snippet))
+        if p.also_in:
+            lines.append(
+                "     also in: " + "; ".join(_byline(r.source, r.published) for r in p.also_in)
+            )
+    return lines
+
+
+def story_lines(stories: list[Story]) -> list[str]:
+    if not stories:
+        return ["No related coverage found."]
+    lines = []
+    for number, story in enumerate(stories, start=1):
+        lines.append(f"Story {number}: {story.label}")
+        for item in story.items:
+            date = (
+                item.document.published.strftime("%Y-%m-%d")
+                if item.document.published
+                else "undated   "
+            )
+            lines.append(
+                f"  {date}  {item.document.source or 'unknown outlet'}: {item.document.title}"
+            )
+            lines.append(f"              {item.reason}  [{item.document.doc_id}]")
+    return lines
