@@ -18,6 +18,7 @@ import numpy as np
 from index.tokenizer import DEFAULT_MODEL, resolve_model
 
 CACHE_NAME = "embedding_cache.sqlite"
+BLOCK = 1024
 
 
 @dataclass(frozen=True)
@@ -117,19 +118,29 @@ class EmbeddingCache:
             ):
                 found[key] = np.frombuffer(blob, dtype="<f4")
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
-        if missing:
-            vectors = embedder.encode([text for _, text in missing], progress=progress)
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                [
-                    (k, v.astype("<f4").tobytes())
-                    for (k, _), v in zip(missing, vectors, strict=True)
-                ],
-            )
-            self._db.execute("COMMIT")
-            found.update((k, v) for (k, _), v in zip(missing, vectors, strict=True))
+        with _progress(len(missing), progress) as bar:
+            # Blocks are committed as they finish, so an interrupted run resumes where it
+            # stopped instead of embedding everything again.
+            for start in range(0, len(missing), BLOCK):
+                block = missing[start : start + BLOCK]
+                vectors = embedder.encode([text for _, text in block])
+                pairs = list(zip((k for k, _ in block), vectors, strict=True))
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                    [(k, v.astype("<f4").tobytes()) for k, v in pairs],
+                )
+                self._db.execute("COMMIT")
+                found.update(pairs)
+                bar.update(len(block))
         matrix = np.zeros((len(texts), embedder.dims), dtype=np.float32)
         for row, key in enumerate(keys):
             matrix[row] = found[key]
         return matrix
+
+
+def _progress(total: int, enabled: bool):
+    """A progress bar with rate and ETA on stderr for long runs; silent otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="chunk", desc="embedding", disable=not enabled or total < BLOCK)

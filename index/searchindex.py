@@ -39,12 +39,24 @@ LOCK_TIMEOUT_S = 120.0
 
 
 class NewsIndex:
-    def __init__(self, index_dir: str | Path, model: str | None = None, progress: bool = False):
+    def __init__(
+        self,
+        index_dir: str | Path,
+        model: str | None = None,
+        progress: bool = False,
+        chunking: ChunkingConfig | None = None,
+        bm25: BM25Params | None = None,
+        embedding_cache: Path | None = None,
+    ) -> None:
+        """`embedding_cache` may be shared by several indexes (evaluation runs of
+        different parameters); by default it lives inside the index folder."""
         self.dir = Path(index_dir)
+        self.chunking = chunking or ChunkingConfig()
+        self.cache_path = embedding_cache or self.dir / CACHE_NAME
         self.model = model or DEFAULT_MODEL
         self.progress = progress
         self.store = DocumentStore(self.dir)
-        self.bm25_params = BM25Params()
+        self.bm25_params = bm25 or BM25Params()
         self._chunker: Chunker | None = None
         self._embedder: Embedder | None = None
         self._loaded: tuple[int, dict, VectorStore, BM25Index, list[str], list[str]] | None = None
@@ -70,7 +82,7 @@ class NewsIndex:
     def chunker(self) -> Chunker:
         if self._chunker is None:
             self._check_existing_model()
-            self._chunker = Chunker(WordPieceTokenizer(self.model), ChunkingConfig())
+            self._chunker = Chunker(WordPieceTokenizer(self.model), self.chunking)
         return self._chunker
 
     def _check_existing_model(self) -> None:
@@ -110,7 +122,7 @@ class NewsIndex:
         tokenizer = self.chunker.tokenizer
         header_tokens = self.chunker.config.header_tokens
         texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
-        cache = EmbeddingCache(self.dir / CACHE_NAME)
+        cache = EmbeddingCache(self.cache_path)
         try:
             vectors = cache.embed(self.embedder, texts, progress=self.progress)
         finally:

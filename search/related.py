@@ -110,33 +110,9 @@ def _as_story(members: list[tuple[Document, RelatedItem]]) -> Story:
 _LEADING = re.compile(r"^(The|A|An|In|On|At|But|And|For|As|By|From|With)\s+")
 _POSSESSIVE = re.compile(r"[’']s$")
 _CALENDAR = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "ltd",
-        "co",
-        "inc",
-        "corp",
-        "llc",
-        "plc",
-    ]
+    """monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december ltd co inc corp llc
+    plc""".split()
 )
 COMMON_SHARE = 0.25
 

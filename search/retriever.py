@@ -97,13 +97,23 @@ class Retriever:
             owner[doc_id] = len(results) - 1
             for other in near:
                 owner.setdefault(other, len(results) - 1)
-        return [self._passage(rank, item, breakdown) for rank, item in enumerate(results, 1)]
+        documents: dict[str, Document | None] = {}
+        return [
+            self._passage(rank, item, breakdown, documents) for rank, item in enumerate(results, 1)
+        ]
 
-    def _passage(self, rank: int, item: dict, breakdown: dict[int, Scores]) -> Passage:
+    def _passage(self, rank: int, item: dict, breakdown: dict[int, Scores], documents) -> Passage:
+        """`documents` caches documents by id for the duration of one search."""
         store = self.index.store
+
+        def get(doc_id: str) -> Document | None:
+            if doc_id not in documents:
+                documents[doc_id] = store.get(doc_id)
+            return documents[doc_id]
+
+        document = get(self.index.doc_id(item["row"]))
         chunk = store.chunk(self.index.chunk_id(item["row"]))
-        document = store.get(chunk.doc_id)
-        also_in = tuple(doc_ref(store.get(other)) for other in item["near"] if store.get(other))
+        also_in = tuple(doc_ref(get(other)) for other in item["near"] if get(other))
         return Passage(
             rank=rank,
             chunk_id=chunk.chunk_id,

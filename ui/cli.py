@@ -55,10 +55,37 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="counts, model, sizes and build time of the index")
     _common(info)
 
+    _eval_parser(sub)
+
     remove = sub.add_parser("remove", help="remove a document from every store")
     remove.add_argument("doc_id")
     _common(remove)
     return parser
+
+
+def _eval_parser(sub) -> None:
+    evaluate = sub.add_parser("eval", help="measure retrieval and answers on a labeled dataset")
+    evaluate.add_argument("dataset", type=Path, metavar="DATASET_DIR")
+    evaluate.add_argument("--modes", default="bm25,dense,hybrid",
+                          help="comma-separated: bm25, dense, hybrid (RRF), weighted")  # fmt: skip
+    evaluate.add_argument("--k", type=int, default=10, help="cut-off k of the summary metrics")
+    evaluate.add_argument(
+        "--as-of", action="store_true", help="only documents published on or before a query's date"
+    )
+    evaluate.add_argument("--out", type=Path, default=Path("eval-report"), metavar="DIR")
+    evaluate.add_argument("--compare", type=Path, metavar="REPORT_JSON",
+                          help="a saved report.json to compare against")  # fmt: skip
+    evaluate.add_argument("--limit", type=int, help="evaluate only the first N labeled queries")
+    evaluate.add_argument("--no-answers", action="store_true", help="skip extractive answers")
+    evaluate.add_argument("--model", default=None)
+    evaluate.add_argument("--chunk-tokens", type=int, default=None)
+    evaluate.add_argument("--overlap-tokens", type=int, default=None)
+    evaluate.add_argument("--header-tokens", type=int, default=None)
+    evaluate.add_argument("--k1", type=float, default=None)
+    evaluate.add_argument("--b", type=float, default=None)
+    evaluate.add_argument("--depth", type=int, default=None, help="candidates per side")
+    evaluate.add_argument("--rrf-k", type=int, default=None)
+    evaluate.add_argument("--dense-weight", type=float, default=None)
 
 
 def _json_option(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +116,8 @@ def _date_arg(text: str) -> datetime:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"ingest": cmd_ingest, "index": cmd_index, "docs": cmd_docs, "ask": cmd_ask,
-                "related": cmd_related, "info": cmd_info, "remove": cmd_remove}  # fmt: skip
+                "related": cmd_related, "info": cmd_info, "remove": cmd_remove,
+                "eval": cmd_eval}  # fmt: skip
     try:
         return handlers[args.command](args)
     except NewsdeskError as error:
@@ -194,6 +222,39 @@ def cmd_info(args: argparse.Namespace) -> int:
         info = desk.info()
     lines = [f"{key}: {value}" for key, value in info.items()]
     _emit(args, info, lines)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from eval.evaluate import evaluate_dataset
+    from eval.prepare import IndexParams
+    from eval.report import markdown, write_report
+    from index.bm25 import BM25Params
+    from index.chunking import ChunkingConfig
+    from index.tokenizer import DEFAULT_MODEL
+    from search.retriever import RetrievalConfig
+
+    def pick(defaults, **overrides):
+        return replace(defaults, **{k: v for k, v in overrides.items() if v is not None})
+
+    params = IndexParams(
+        model=args.model or DEFAULT_MODEL,
+        chunking=pick(ChunkingConfig(), max_tokens=args.chunk_tokens,
+                      overlap_tokens=args.overlap_tokens, header_tokens=args.header_tokens),
+        bm25=pick(BM25Params(), k1=args.k1, b=args.b),
+    )  # fmt: skip
+    retrieval = pick(RetrievalConfig(), depth=args.depth, rrf_k=args.rrf_k,
+                     dense_weight=args.dense_weight)  # fmt: skip
+    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+    report = evaluate_dataset(
+        args.dataset, modes, params, retrieval, as_of=args.as_of, answers=not args.no_answers,
+        limit=args.limit, baseline_report=args.compare, progress=sys.stderr.isatty(), k=args.k,
+    )  # fmt: skip
+    paths = write_report(report, args.out)
+    print(markdown(report))
+    print("written: " + ", ".join(str(p) for p in paths.values()))
     return 0
 
 

@@ -1,0 +1,91 @@
+"""`newsdesk eval`: one command from a labeled dataset to a written report."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from eval.compare import Comparison, compare
+from eval.datasets import load_dataset
+from eval.metrics import answer_scores, ir_scores
+from eval.prepare import IndexParams, doc_labels, prepare_index
+from eval.report import EvalReport, ModeResult
+from eval.runner import labeled_queries, run_mode
+from search.answer import AnswerConfig
+from search.retriever import RetrievalConfig
+
+COMPARE_METRIC = "ndcg@10"
+
+
+def evaluate_dataset(
+    dataset_dir: str | Path,
+    modes: Sequence[str] = ("bm25", "dense", "hybrid"),
+    params: IndexParams | None = None,
+    retrieval: RetrievalConfig | None = None,
+    as_of: bool = False,
+    answers: bool = True,
+    limit: int | None = None,
+    baseline_report: Path | None = None,
+    cache_root: Path | None = None,
+    progress: bool = False,
+    k: int = 10,
+) -> EvalReport:
+    dataset = load_dataset(dataset_dir)
+    params = params or IndexParams()
+    retrieval = retrieval or RetrievalConfig()
+    started = time.perf_counter()
+    index, ids = prepare_index(dataset, params, cache_root, progress)
+    build_seconds = time.perf_counter() - started
+    labels = doc_labels(dataset, index, ids)
+    queries = labeled_queries(dataset, labels, limit)
+    results = []
+    for mode in modes:
+        began = time.perf_counter()
+        runs = run_mode(index, queries, mode, retrieval, as_of, with_answers=answers)
+        query_labels = {q.query_id: labels[q.query_id] for q in queries}
+        means, per_query = ir_scores(query_labels, runs, mode, k)
+        result = ModeResult(mode, means, per_query, answer_scores(queries, runs),
+                            time.perf_counter() - began)  # fmt: skip
+        result.ranked = {run.query_id: list(run.doc_ids) for run in runs}
+        results.append(result)
+    index.close()
+    configuration = {
+        "index": json.loads(params.fingerprint()),
+        "retrieval": asdict(retrieval),
+        "answer": asdict(AnswerConfig()),
+        "as_of": as_of,
+        "k": k,
+        "modes": list(modes),
+        "limit": limit,
+    }
+    comparisons = _comparisons(results, baseline_report)
+    return EvalReport(dataset.name, dataset.layout, len(queries), configuration, results,
+                      comparisons, round(build_seconds, 1))  # fmt: skip
+
+
+def _comparisons(results: list[ModeResult], baseline_report: Path | None) -> list[Comparison]:
+    by_mode = {r.mode: r for r in results}
+    candidate = by_mode.get("hybrid") or results[-1]
+    out = []
+    for other in results:
+        if other is not candidate:
+            out.append(_compare(other.mode, other.per_query, candidate.mode, candidate.per_query))
+    if baseline_report is not None:
+        saved = json.loads(Path(baseline_report).read_text())
+        for mode, per_query in saved["per_query"].items():
+            if mode in by_mode:
+                out.append(_compare(f"saved {mode}", per_query, mode, by_mode[mode].per_query))
+    return out
+
+
+def _compare(base_name, base, cand_name, cand) -> Comparison:
+    return compare(
+        COMPARE_METRIC,
+        base_name,
+        {q: s[COMPARE_METRIC] for q, s in base.items()},
+        cand_name,
+        {q: s[COMPARE_METRIC] for q, s in cand.items()},
+    )
