@@ -45,6 +45,18 @@ class Document:
 
 
 @dataclass(frozen=True)
+class DocumentSummary:
+    """A document's metadata without its text, for listings and pickers."""
+
+    doc_id: str
+    title: str
+    source: str | None
+    authors: tuple[str, ...]
+    published: datetime | None
+    url: str | None
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A contiguous span of a document: `document.text[start:end] == text`.
 

@@ -78,7 +78,13 @@ def load_sources(targets: Sequence[str]) -> Iterator[SourceResult]:
 
 def ingest(targets: Sequence[str], store: DocumentStore, chunker: Chunker) -> IngestReport:
     """Load every target, then store all documents in one transaction."""
-    sources = tuple(load_sources(targets))
+    return store_sources(tuple(load_sources(targets)), store, chunker)
+
+
+def store_sources(
+    sources: Sequence[SourceResult], store: DocumentStore, chunker: Chunker
+) -> IngestReport:
+    """Store the documents of already loaded sources in one transaction."""
     documents = [document for source in sources for document in source.documents]
     outcomes = store.add(documents, chunker) if documents else []
-    return IngestReport(sources, tuple(outcomes))
+    return IngestReport(tuple(sources), tuple(outcomes))

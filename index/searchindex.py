@@ -29,12 +29,18 @@ from index.chunking import Chunker, ChunkingConfig, embedding_text
 from index.documents import Chunk, Document
 from index.embedding import CACHE_NAME, Embedder, EmbeddingCache
 from index.errors import StoreError
-from index.ingest import IngestReport, ingest
+from index.ingest import IngestReport, SourceResult, ingest, store_sources
 from index.store import DocumentStore
 from index.tokenizer import DEFAULT_MODEL, WordPieceTokenizer
 from index.vectors import VectorStore
 
 FORMAT_VERSION = 1
+
+
+class IndexNotReady(StoreError):
+    """No generation has been built yet (the first build is still running)."""
+
+
 LOCK_TIMEOUT_S = 120.0
 
 
@@ -47,9 +53,13 @@ class NewsIndex:
         chunking: ChunkingConfig | None = None,
         bm25: BM25Params | None = None,
         embedding_cache: Path | None = None,
+        rebuild_stale: bool = True,
     ) -> None:
         """`embedding_cache` may be shared by several indexes (evaluation runs of
-        different parameters); by default it lives inside the index folder."""
+        different parameters); by default it lives inside the index folder. With
+        `rebuild_stale` False (a reader beside a writer, as in the web app) queries are
+        served from the live generation while a newer one is being built."""
+        self.rebuild_stale = rebuild_stale
         self.dir = Path(index_dir)
         self.chunking = chunking or ChunkingConfig()
         self.cache_path = embedding_cache or self.dir / CACHE_NAME
@@ -61,6 +71,7 @@ class NewsIndex:
         self._embedder: Embedder | None = None
         self._loaded: tuple[int, dict, VectorStore, BM25Index, list[str], list[str]] | None = None
         self._doc_rows: dict[str, list[int]] | None = None
+        self._loaded_name: str | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -96,6 +107,13 @@ class NewsIndex:
     def add(self, targets: Sequence[str]) -> IngestReport:
         with self._writer_lock():
             report = ingest(targets, self.store, self.chunker)
+            self._rebuild_if_stale()
+        return report
+
+    def add_results(self, sources: Sequence[SourceResult]) -> IngestReport:
+        """Store already loaded sources (uploads parsed from bytes) and update the index."""
+        with self._writer_lock():
+            report = store_sources(sources, self.store, self.chunker)
             self._rebuild_if_stale()
         return report
 
@@ -194,16 +212,27 @@ class NewsIndex:
         self._ensure_loaded()
         return self._loaded[1]
 
+    def _current_name(self) -> str | None:
+        current = self.dir / "CURRENT"
+        return current.read_text().strip() if current.is_file() else None
+
     def _ensure_loaded(self) -> None:
-        if self._loaded and self._loaded[0] == self.store.revision:
+        name = self._current_name()
+        fresh = not self.rebuild_stale or (self._loaded and self._loaded[0] == self.store.revision)
+        if self._loaded and self._loaded_name == name and fresh:
             return
-        manifest = self._read_manifest()
-        if manifest is None or manifest["store_revision"] != self.store.revision:
-            with self._writer_lock():
-                self._rebuild_if_stale()
+        if self.rebuild_stale:
             manifest = self._read_manifest()
+            if manifest is None or manifest["store_revision"] != self.store.revision:
+                with self._writer_lock():
+                    self._rebuild_if_stale()
+            name = self._current_name()
+        if name is None:
+            raise IndexNotReady(f"{self.dir}: the index is still being built")
+        manifest = self._read_manifest()
         self._check_manifest(manifest)
-        folder = self.dir / (self.dir / "CURRENT").read_text().strip()
+        folder = self.dir / name
+        self._loaded_name = name
         rows = json.loads((folder / "rows.json").read_text())
         self._doc_rows = None
         self._loaded = (

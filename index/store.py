@@ -18,68 +18,14 @@ from pathlib import Path
 
 from index import neardup
 from index.chunking import Chunker
-from index.documents import Chunk, Document, Provenance
+from index.documents import Chunk, Document, DocumentSummary, Provenance
 from index.errors import StoreError
 from index.ids import canonical_url
+from index.schema import SCHEMA
 
 SCHEMA_VERSION = 1
 DB_NAME = "documents.sqlite"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    title_derived INTEGER NOT NULL CHECK (title_derived IN (0, 1)),
-    text TEXT NOT NULL CHECK (length(text) > 0),
-    url TEXT,
-    canonical_url TEXT UNIQUE,
-    source TEXT,
-    authors TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(authors)),
-    published TEXT,
-    language TEXT,
-    external_id TEXT,
-    origin TEXT NOT NULL,
-    format TEXT NOT NULL,
-    origin_index INTEGER NOT NULL,
-    origin_line INTEGER,
-    content_hash TEXT NOT NULL UNIQUE,
-    minhash BLOB,
-    ingested_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_published ON documents (published);
-CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
-CREATE INDEX IF NOT EXISTS documents_external_id ON documents (external_id);
-CREATE TABLE IF NOT EXISTS aliases (
-    canonical_url TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    start_char INTEGER NOT NULL,
-    end_char INTEGER NOT NULL,
-    n_tokens INTEGER NOT NULL,
-    UNIQUE (doc_id, position),
-    CHECK (0 <= start_char AND start_char < end_char)
-);
-CREATE TABLE IF NOT EXISTS minhash_bands (
-    band INTEGER NOT NULL,
-    bucket TEXT NOT NULL,
-    doc_id TEXT NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
-    PRIMARY KEY (band, bucket, doc_id)
-);
-CREATE INDEX IF NOT EXISTS minhash_bands_doc ON minhash_bands (doc_id);
-CREATE TABLE IF NOT EXISTS near_duplicates (
-    doc_id TEXT NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
-    other_id TEXT NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
-    similarity REAL NOT NULL,
-    PRIMARY KEY (doc_id, other_id),
-    CHECK (doc_id < other_id)
-);
-CREATE INDEX IF NOT EXISTS near_duplicates_other ON near_duplicates (other_id);
-"""
 
 _DOC_COLUMNS = (
     "doc_id, title, title_derived, text, url, source, authors, published, language, "
@@ -103,11 +49,15 @@ class DocumentStore:
         self.index_dir = Path(index_dir)
         self.path = self.index_dir / DB_NAME
         self.index_dir.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None)
+        # SQLite is built serialized here (sqlite3.threadsafety == 3), so one connection
+        # may serve the web app's worker threads.
+        self._db = sqlite3.connect(
+            self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
         with self.transaction():
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
             self._check_version()
@@ -339,6 +289,24 @@ class DocumentStore:
         )
         for row in rows:
             yield _document(row)
+
+    def summaries(self) -> list[DocumentSummary]:
+        """Metadata of all documents without their text, newest first."""
+        rows = self._db.execute(
+            "SELECT doc_id, title, source, authors, published, url FROM documents "
+            "ORDER BY published IS NULL, published DESC, doc_id"
+        )
+        return [
+            DocumentSummary(
+                doc_id,
+                title,
+                source,
+                tuple(json.loads(authors)),
+                datetime.fromisoformat(published) if published else None,
+                url,
+            )  # fmt: skip
+            for doc_id, title, source, authors, published, url in rows
+        ]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         row = self._db.execute(

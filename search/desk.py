@@ -29,8 +29,14 @@ class Newsdesk:
         answering: AnswerConfig | None = None,
         related: RelatedConfig | None = None,
         progress: bool = False,
+        rebuild_stale: bool = True,
     ) -> None:
-        self.index = NewsIndex(Path(index_dir).expanduser(), model=model, progress=progress)
+        self.index = NewsIndex(
+            Path(index_dir).expanduser(),
+            model=model,
+            progress=progress,
+            rebuild_stale=rebuild_stale,
+        )
         self.retriever = Retriever(self.index, retrieval)
         self.answerer = Answerer(self.retriever, answering)
         self.finder = RelatedFinder(self.index, related)

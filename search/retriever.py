@@ -92,6 +92,8 @@ class Retriever:
                 continue
             if len(results) == k:
                 break
+            if store.chunk(self.index.chunk_id(row)) is None:
+                continue  # removed from the store after this generation was built
             near = [other for other, _ in store.near_duplicates(doc_id)] if collapse else []
             results.append({"row": row, "doc_id": doc_id, "near": near, "more_chunks": []})
             owner[doc_id] = len(results) - 1

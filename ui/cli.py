@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     _eval_parser(sub)
 
+    serve = sub.add_parser("serve", help="open the web app (Gradio)")
+    serve.add_argument("--index", type=Path, default=None, metavar="DIR")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--model", default=None)
+
     remove = sub.add_parser("remove", help="remove a document from every store")
     remove.add_argument("doc_id")
     _common(remove)
@@ -117,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"ingest": cmd_ingest, "index": cmd_index, "docs": cmd_docs, "ask": cmd_ask,
                 "related": cmd_related, "info": cmd_info, "remove": cmd_remove,
-                "eval": cmd_eval}  # fmt: skip
+                "eval": cmd_eval, "serve": cmd_serve}  # fmt: skip
     try:
         return handlers[args.command](args)
     except NewsdeskError as error:
@@ -255,6 +261,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     paths = write_report(report, args.out)
     print(markdown(report))
     print("written: " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    index_dir = args.index or default_index_dir()
+    print(f"newsdesk: serving {index_dir} on http://{args.host}:{args.port}", file=sys.stderr)
+    serve(index_dir, args.host, args.port, args.model)
     return 0
 
 

@@ -1,0 +1,90 @@
+"""What the Library tab shows: counts, charts, pickers, a paginated listing and ingest
+reports, all from document metadata (never from page markup)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from index.ingest import IngestReport
+from search.desk import Newsdesk
+
+PAGE_SIZE = 25
+LISTING_HEADERS = ["published", "outlet", "title", "authors", "doc_id"]
+
+
+def summary_line(desk: Newsdesk) -> str:
+    summaries = desk.index.store.summaries()
+    outlets = {s.source for s in summaries if s.source}
+    return f"{len(summaries)} documents from {len(outlets)} outlets in the archive"
+
+
+def summary_markdown(desk: Newsdesk) -> str:
+    summaries = desk.index.store.summaries()
+    dated = [s.published for s in summaries if s.published]
+    span = f", {min(dated):%d %b %Y} – {max(dated):%d %b %Y}" if dated else ""
+    pages = max(1, -(-len(summaries) // PAGE_SIZE))
+    return (
+        f"**{len(summaries)} documents**{span}. The listing below has {pages} pages of {PAGE_SIZE}."
+    )
+
+
+def _label(summary) -> str:
+    date = f"{summary.published:%Y-%m-%d}" if summary.published else "undated"
+    return f"{summary.title} — {summary.source or 'unknown outlet'}, {date}"
+
+
+def headline_choices(desk: Newsdesk) -> list[tuple[str, str]]:
+    return [(_label(s), s.doc_id) for s in desk.index.store.summaries()]
+
+
+def outlet_choices(desk: Newsdesk) -> list[str]:
+    return sorted({s.source for s in desk.index.store.summaries() if s.source})
+
+
+def author_choices(desk: Newsdesk) -> list[str]:
+    return sorted({a for s in desk.index.store.summaries() for a in s.authors})
+
+
+def chart_frames(desk: Newsdesk):
+    import pandas
+
+    summaries = desk.index.store.summaries()
+    outlets = Counter(s.source or "unknown" for s in summaries)
+    months = Counter(f"{s.published:%Y-%m}" for s in summaries if s.published)
+    per_outlet = pandas.DataFrame(
+        sorted(outlets.items(), key=lambda p: (-p[1], p[0])), columns=["outlet", "documents"]
+    )
+    per_month = pandas.DataFrame(sorted(months.items()), columns=["month", "documents"])
+    return per_outlet, per_month
+
+
+def listing_rows(desk: Newsdesk, page: int) -> list[list[str]]:
+    summaries = desk.index.store.summaries()
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    return [
+        [
+            f"{s.published:%Y-%m-%d}" if s.published else "",
+            s.source or "",
+            s.title,
+            ", ".join(s.authors),
+            s.doc_id,
+        ]  # fmt: skip
+        for s in summaries[start : start + PAGE_SIZE]
+    ]
+
+
+def report_rows(report: IngestReport) -> list[list[object]]:
+    """One row per uploaded file or URL: what it gave, or why it failed."""
+    statuses = {o.doc_id: o.status for o in report.outcomes}
+    rows: list[list[object]] = []
+    for source in report.sources:
+        name = source.origin.removeprefix("upload:")
+        if source.error:
+            rows.append([name, "failed", 0, source.error])
+            continue
+        counts = Counter(statuses.get(d.doc_id, "?") for d in source.documents)
+        detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        if source.problems:
+            detail += f"; {len(source.problems)} records skipped"
+        rows.append([name, f"ok ({source.format})", len(source.documents), detail])
+    return rows
