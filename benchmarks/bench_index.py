@@ -72,7 +72,7 @@ def component_latency(index, queries: list[str], target_rows: int) -> dict[str, 
     documents = {d.doc_id: d for d in index.store.documents()}
     tokenizer = index.chunker.tokenizer
     texts = [embedding_text(documents[c.doc_id], c, tokenizer, 48) for c in chunks]
-    vectors = index._loaded[2].vectors
+    vectors = index.snapshot().vectors.vectors
     rng = np.random.default_rng(0)
     extra = target_rows - len(texts)
     picks = rng.integers(0, len(texts), size=max(0, extra))
@@ -190,7 +190,7 @@ def main() -> None:
     result["subset_10k"] = {**figures, **end_to_end_latency(Retriever(small), queries)}
     result["full_index"] = end_to_end_latency(Retriever(index), queries)
     result["components_100k"] = component_latency(index, queries, 100_000)
-    result["hnsw_recall_at_10"] = hnsw_recall(np.asarray(index._loaded[2].vectors))
+    result["hnsw_recall_at_10"] = hnsw_recall(np.asarray(index.snapshot().vectors.vectors))
     args.out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
 

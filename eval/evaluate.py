@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -51,6 +52,8 @@ def evaluate_dataset(
                             time.perf_counter() - began)  # fmt: skip
         result.ranked = {run.query_id: list(run.doc_ids) for run in runs}
         results.append(result)
+        print(f"newsdesk eval: {mode}: {len(runs)} queries in {result.seconds:.0f} s",
+              file=sys.stderr, flush=True)  # fmt: skip
     index.close()
     configuration = {
         "index": json.loads(params.fingerprint()),

@@ -21,14 +21,13 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-
 from index.analyzer import analyze
 from index.bm25 import BM25Index, BM25Params
 from index.chunking import Chunker, ChunkingConfig, embedding_text
 from index.documents import Chunk, Document
 from index.embedding import CACHE_NAME, Embedder, EmbeddingCache
 from index.errors import StoreError
+from index.generation import Generation
 from index.ingest import IngestReport, SourceResult, ingest, store_sources
 from index.store import DocumentStore
 from index.tokenizer import DEFAULT_MODEL, WordPieceTokenizer
@@ -69,9 +68,7 @@ class NewsIndex:
         self.bm25_params = bm25 or BM25Params()
         self._chunker: Chunker | None = None
         self._embedder: Embedder | None = None
-        self._loaded: tuple[int, dict, VectorStore, BM25Index, list[str], list[str]] | None = None
-        self._doc_rows: dict[str, list[int]] | None = None
-        self._loaded_name: str | None = None
+        self._loaded: Generation | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -209,8 +206,7 @@ class NewsIndex:
             )
 
     def manifest(self) -> dict:
-        self._ensure_loaded()
-        return self._loaded[1]
+        return self.snapshot().manifest
 
     def _current_name(self) -> str | None:
         current = self.dir / "CURRENT"
@@ -218,8 +214,9 @@ class NewsIndex:
 
     def _ensure_loaded(self) -> None:
         name = self._current_name()
-        fresh = not self.rebuild_stale or (self._loaded and self._loaded[0] == self.store.revision)
-        if self._loaded and self._loaded_name == name and fresh:
+        loaded = self._loaded
+        fresh = not self.rebuild_stale or (loaded and loaded.revision == self.store.revision)
+        if loaded and loaded.name == name and fresh:
             return
         if self.rebuild_stale:
             manifest = self._read_manifest()
@@ -231,85 +228,30 @@ class NewsIndex:
             raise IndexNotReady(f"{self.dir}: the index is still being built")
         manifest = self._read_manifest()
         self._check_manifest(manifest)
-        folder = self.dir / name
-        self._loaded_name = name
-        rows = json.loads((folder / "rows.json").read_text())
-        self._doc_rows = None
-        self._loaded = (
-            manifest["store_revision"],
-            manifest,
-            VectorStore.load(folder),
-            BM25Index.load(folder),
-            rows["chunk_ids"],
-            rows["doc_ids"],
-        )
+        self._loaded = Generation.load(self.dir / name, manifest, lambda: self.embedder)
 
-    @property
-    def row_count(self) -> int:
+    def snapshot(self) -> Generation:
+        """The live generation, loaded once and reused until a newer one is live. A
+        query should use one snapshot throughout, so its rows stay consistent."""
         self._ensure_loaded()
-        return len(self._loaded[4])
+        return self._loaded
+
+    # Conveniences for callers that make a single call per query.
 
     def chunk_id(self, row: int) -> str:
-        self._ensure_loaded()
-        return self._loaded[4][row]
+        return self.snapshot().chunk_id(row)
 
     def doc_id(self, row: int) -> str:
-        self._ensure_loaded()
-        return self._loaded[5][row]
+        return self.snapshot().doc_id(row)
 
     def rows_of(self, doc_ids: set[str]) -> list[int]:
-        """Rows of the chunks of these documents, ascending."""
-        self._ensure_loaded()
-        if self._doc_rows is None:
-            self._doc_rows = {}
-            for row, doc_id in enumerate(self._loaded[5]):
-                self._doc_rows.setdefault(doc_id, []).append(row)
-        return sorted(row for doc_id in doc_ids for row in self._doc_rows.get(doc_id, ()))
+        return self.snapshot().rows_of(doc_ids)
 
-    def bm25_ranking(
-        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
-    ) -> list[tuple[int, float]]:
-        """Top `depth` (row, BM25 score) with score > 0, best first, ties by chunk_id."""
-        self._ensure_loaded()
-        scores = self._loaded[3].scores(analyze(query))
-        return self._top(scores, depth, allowed_rows, positive_only=True)
+    def bm25_ranking(self, query: str, depth: int, allowed_rows=None) -> list[tuple[int, float]]:
+        return self.snapshot().bm25_ranking(query, depth, allowed_rows)
 
-    def dense_ranking(
-        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
-    ) -> list[tuple[int, float]]:
-        """Top `depth` (row, cosine) for the embedded query, best first."""
-        self._ensure_loaded()
-        vector = self.embedder.encode([query])[0]
-        allowed = None if allowed_rows is None else np.asarray(sorted(allowed_rows), dtype=np.int64)
-        rows, scores = self._loaded[2].search(vector, depth, allowed)
-        return [(int(row), float(score)) for row, score in zip(rows, scores, strict=True)]
-
-    def _top(self, scores: np.ndarray, depth: int, allowed_rows, positive_only: bool):
-        rows = np.arange(len(scores)) if allowed_rows is None else np.asarray(sorted(allowed_rows))
-        if len(rows) == 0:
-            return []
-        subset = scores[rows]
-        if positive_only:
-            rows, subset = rows[subset > 0], subset[subset > 0]
-        if len(rows) > depth:
-            keep = np.argpartition(-subset, depth - 1)[:depth]
-            rows, subset = rows[keep], subset[keep]
-        chunk_ids = self._loaded[4]
-        ranked = sorted(
-            zip(rows.tolist(), subset.tolist(), strict=True), key=lambda p: (-p[1], chunk_ids[p[0]])
-        )
-        return [(int(row), float(score)) for row, score in ranked]
-
-    def term_frequency_share(self, text: str) -> float:
-        """The share of chunks containing the rarest BM25 term of `text` (1.0 if none is
-        indexed): low for names that single a story out, high for "U.S." or "China"."""
-        self._ensure_loaded()
-        bm25 = self._loaded[3]
-        columns = [bm25.vocabulary[t] for t in analyze(text) if t in bm25.vocabulary]
-        if not columns or bm25.size == 0:
-            return 1.0
-        counts = bm25.weights[:, columns].getnnz(axis=0)
-        return float(min(counts)) / bm25.size
+    def dense_ranking(self, query: str, depth: int, allowed_rows=None) -> list[tuple[int, float]]:
+        return self.snapshot().dense_ranking(query, depth, allowed_rows)
 
     def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
         """Cosine of the query to each text, embedded now (for answer sentences)."""
@@ -324,40 +266,6 @@ class NewsIndex:
             return []
         vectors = self.embedder.encode(list(texts))
         return (vectors @ vectors.T).tolist()
-
-    def _centroid(self, doc_id: str) -> np.ndarray | None:
-        """(d,) float32 L2-normalised mean of a document's chunk vectors."""
-        self._ensure_loaded()
-        rows = self.rows_of({doc_id})
-        if not rows:
-            return None
-        centre = self._loaded[2].vectors[rows].mean(axis=0)
-        return centre / max(float(np.linalg.norm(centre)), 1e-12)
-
-    def document_similarity(self, first: str, second: str) -> float:
-        """Cosine of two documents' mean chunk vectors (0.0 if either has no chunks)."""
-        a, b = self._centroid(first), self._centroid(second)
-        return 0.0 if a is None or b is None else float(a @ b)
-
-    def document_vector_neighbours(self, doc_id: str, depth: int) -> list[tuple[str, float]]:
-        """Documents nearest to `doc_id`'s mean chunk vector: (doc_id, best chunk cosine)."""
-        centre = self._centroid(doc_id)
-        if centre is None:
-            return []
-        return self._doc_neighbours(self._loaded[2].vectors @ centre, depth, exclude={doc_id})
-
-    def text_neighbours(self, text: str, depth: int) -> list[tuple[str, float]]:
-        self._ensure_loaded()
-        vector = self.embedder.encode([text])[0]
-        return self._doc_neighbours(self._loaded[2].vectors @ vector, depth, exclude=set())
-
-    def _doc_neighbours(self, scores: np.ndarray, depth: int, exclude: set[str]):
-        best: dict[str, float] = {}
-        for row in np.argsort(-scores)[: depth * 8].tolist():
-            owner = self._loaded[5][row]
-            if owner not in exclude and owner not in best:
-                best[owner] = float(scores[row])
-        return sorted(best.items(), key=lambda p: (-p[1], p[0]))[:depth]
 
     def document(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)

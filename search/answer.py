@@ -27,7 +27,7 @@ class AnswerConfig:
 
     passages: int = 8
     max_sentences: int = 3
-    min_relevance: float = 0.45
+    min_relevance: float = 0.5
     keep_within: float = 0.2
     lexical_weight: float = 0.3
     mmr_lambda: float = 0.7

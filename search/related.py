@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from index.analyzer import STOP_WORDS
 from index.documents import Document
+from index.generation import Generation
 from index.searchindex import NewsIndex
 from search.retriever import doc_ref
 from search.rrf import rrf_fuse
@@ -45,19 +46,22 @@ class RelatedFinder:
         if subject is None:
             raise KeyError(doc_id)
         excluded = {doc_id} | {other for other, _ in self.index.store.near_duplicates(doc_id)}
-        dense = self.index.document_vector_neighbours(doc_id, self.config.depth)
-        return self._stories(subject.title + "\n" + subject.text, dense, excluded, k)
+        generation = self.index.snapshot()
+        dense = generation.document_neighbours(doc_id, self.config.depth)
+        text = subject.title + "\n" + subject.text
+        return self._stories(generation, text, dense, excluded, k)
 
     def for_text(self, text: str, k: int | None = None) -> list[Story]:
-        dense = self.index.text_neighbours(text, self.config.depth)
-        return self._stories(text, dense, set(), k)
+        generation = self.index.snapshot()
+        dense = generation.text_neighbours(text, self.config.depth)
+        return self._stories(generation, text, dense, set(), k)
 
-    def _stories(self, text, dense, excluded: set[str], k: int | None) -> list[Story]:
+    def _stories(self, generation, text, dense, excluded: set[str], k) -> list[Story]:
         lead = " ".join(text.split()[:120])
-        lexical = self.index.bm25_ranking(lead, self.config.depth * 4)
+        lexical = generation.bm25_ranking(lead, self.config.depth * 4)
         bm25_docs: list[str] = []
         for row, _ in lexical:
-            owner = self.index.doc_id(row)
+            owner = generation.doc_id(row)
             if owner not in bm25_docs:
                 bm25_docs.append(owner)
         cosine = dict(dense)
@@ -66,9 +70,9 @@ class RelatedFinder:
         ranked = sorted((d for d in fused if d not in excluded), key=lambda d: (-fused[d], d))[
             : k or self.config.k
         ]
-        return self._group(text, ranked, cosine)
+        return self._group(generation, text, ranked, cosine)
 
-    def _group(self, text: str, ranked: list[str], cosine: dict[str, float]) -> list[Story]:
+    def _group(self, generation, text: str, ranked: list[str], cosine) -> list[Story]:
         store = self.index.store
         subject_names = names(text)
         stories: list[list[tuple[Document, RelatedItem]]] = []
@@ -77,24 +81,23 @@ class RelatedFinder:
             item = RelatedItem(
                 document=doc_ref(document),
                 score=round(cosine.get(doc_id, 0.0), 4),
-                reason=reason(subject_names, document, self.index),
+                reason=reason(subject_names, document, generation),
                 also_in=tuple(
                     doc_ref(store.get(other)) for other, _ in store.near_duplicates(doc_id)
                 ),
             )
-            home = self._story_for(document, stories)
+            home = self._story_for(generation, document, stories)
             if home is None:
                 stories.append([(document, item)])
             else:
                 home.append((document, item))
         return [_as_story(members) for members in stories]
 
-    def _story_for(self, document: Document, stories):
+    def _story_for(self, generation, document: Document, stories):
         for members in stories:
             seed = members[0][0]
-            if self.index.document_similarity(seed.doc_id, document.doc_id) >= (
-                self.config.story_similarity
-            ):
+            similarity = generation.document_similarity(seed.doc_id, document.doc_id)
+            if similarity >= self.config.story_similarity:
                 return members
         return None
 
@@ -128,12 +131,12 @@ def names(text: str) -> Counter[str]:
     return found
 
 
-def reason(subject_names: Counter[str], document: Document, index: NewsIndex) -> str:
+def reason(subject_names: Counter[str], document: Document, generation: Generation) -> str:
     """ "Shares: Meng Wanzhou, HiSilicon, TSMC" — names of the subject found in the
     document, rarest in the archive first; names in most chunks ("U.S.") are left out."""
     body = document.title + "\n" + document.text
     shared = [name for name in subject_names if name in body]
-    rarity = {name: index.term_frequency_share(name) for name in shared}
+    rarity = {name: generation.term_frequency_share(name) for name in shared}
     shared = sorted(
         (name for name in shared if rarity[name] <= COMMON_SHARE),
         key=lambda name: (rarity[name], -subject_names[name], name),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.documents import Document
+from index.generation import Generation
 from index.searchindex import NewsIndex
 from search.rrf import RRF_K, rrf_fuse
 from search.types import DocRef, Filters, Passage, Scores
@@ -49,24 +50,25 @@ class Retriever:
             raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
         if not query.strip() or k <= 0:
             return []
-        allowed = self._allowed_rows(filters)
+        generation = self.index.snapshot()
+        allowed = self._allowed_rows(generation, filters)
         if allowed is not None and not allowed:
             return []
         depth = max(self.config.depth, 4 * k)
-        bm25 = self.index.bm25_ranking(query, depth, allowed) if mode != "dense" else []
-        dense = self.index.dense_ranking(query, depth, allowed) if mode != "bm25" else []
+        bm25 = generation.bm25_ranking(query, depth, allowed) if mode != "dense" else []
+        dense = generation.dense_ranking(query, depth, allowed) if mode != "bm25" else []
         fused = self._fuse(mode, bm25, dense)
-        ordered = sorted(fused, key=lambda row: (-fused[row], self.index.chunk_id(row)))
+        ordered = sorted(fused, key=lambda row: (-fused[row], generation.chunk_id(row)))
         breakdown = _breakdown(bm25, dense, fused)
-        return self._collapse(ordered, breakdown, k, collapse)
+        return self._collapse(generation, ordered, breakdown, k, collapse)
 
-    def _allowed_rows(self, filters: Filters | None) -> list[int] | None:
+    def _allowed_rows(self, generation: Generation, filters: Filters | None) -> list[int] | None:
         if filters is None or not filters.active:
             return None
         doc_ids = self.index.store.filter_doc_ids(
             filters.since, filters.until, filters.sources, filters.authors
         )
-        return self.index.rows_of(doc_ids)
+        return generation.rows_of(doc_ids)
 
     def _fuse(self, mode, bm25, dense) -> dict[int, float]:
         if mode == "bm25":
@@ -79,23 +81,26 @@ class Retriever:
             raise ValueError(f"fusion {self.config.fusion!r} is not one of {', '.join(FUSIONS)}")
         return rrf_fuse([[row for row, _ in bm25], [row for row, _ in dense]], self.config.rrf_k)
 
-    def _collapse(self, ordered, breakdown, k: int, collapse: bool) -> list[Passage]:
+    def _collapse(self, generation, ordered, breakdown, k: int, collapse: bool) -> list[Passage]:
         store = self.index.store
         results: list[dict] = []
         owner: dict[str, int] = {}
         for row in ordered:
-            doc_id = self.index.doc_id(row)
+            doc_id = generation.doc_id(row)
             if collapse and doc_id in owner:
                 held = results[owner[doc_id]]
                 if held["doc_id"] == doc_id:
-                    held["more_chunks"].append(self.index.chunk_id(row))
+                    held["more_chunks"].append(generation.chunk_id(row))
                 continue
             if len(results) == k:
                 break
-            if store.chunk(self.index.chunk_id(row)) is None:
+            chunk = store.chunk(generation.chunk_id(row))
+            if chunk is None:
                 continue  # removed from the store after this generation was built
             near = [other for other, _ in store.near_duplicates(doc_id)] if collapse else []
-            results.append({"row": row, "doc_id": doc_id, "near": near, "more_chunks": []})
+            results.append(
+                {"row": row, "chunk": chunk, "doc_id": doc_id, "near": near, "more_chunks": []}
+            )
             owner[doc_id] = len(results) - 1
             for other in near:
                 owner.setdefault(other, len(results) - 1)
@@ -113,8 +118,8 @@ class Retriever:
                 documents[doc_id] = store.get(doc_id)
             return documents[doc_id]
 
-        document = get(self.index.doc_id(item["row"]))
-        chunk = store.chunk(self.index.chunk_id(item["row"]))
+        chunk = item["chunk"]
+        document = get(chunk.doc_id)
         also_in = tuple(doc_ref(get(other)) for other in item["near"] if get(other))
         return Passage(
             rank=rank,
