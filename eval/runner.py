@@ -12,15 +12,15 @@ from search.answer import Answerer
 from search.retriever import RetrievalConfig, Retriever
 from search.types import Filters
 
-MODES = ("bm25", "dense", "hybrid", "weighted")
+MODES = ("bm25", "dense", "hybrid", "rrf", "weighted")
 DOC_DEPTH = 100
-CHUNKS_PER_QUERY = 400
 
 
 @dataclass(frozen=True)
 class QueryRun:
     """One query in one mode: documents in rank order (chunks collapsed to their
-    document by best rank), the top passage texts, and the extractive answer."""
+    document by best rank), the texts of the top passages as a user sees them (each
+    document's best chunk), and the extractive answer."""
 
     query_id: str
     doc_ids: tuple[str, ...]
@@ -33,7 +33,9 @@ def _retriever(index: NewsIndex, mode: str, config: RetrievalConfig) -> tuple[Re
     if mode not in MODES:
         raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
     if mode == "weighted":
-        return Retriever(index, replace(config, fusion="weighted")), "hybrid"
+        return Retriever(index, replace(config, fusion="weighted", fuse_level="chunk")), "hybrid"
+    if mode == "rrf":
+        return Retriever(index, replace(config, fusion="rrf", fuse_level="chunk")), "hybrid"
     return Retriever(index, config), mode
 
 
@@ -56,17 +58,18 @@ def run_mode(
     runs = []
     for query in queries:
         filters = _filters(query, as_of)
-        chunks = retriever.search(query.text, CHUNKS_PER_QUERY, search_mode, filters, False)
-        doc_ids: list[str] = []
-        for passage in chunks:
-            if passage.doc_id not in doc_ids:
-                doc_ids.append(passage.doc_id)
+        # One result per document, ranked by its best chunk; near-duplicates stay separate
+        # documents here because the labels judge each one.
+        documents = retriever.search(
+            query.text, DOC_DEPTH, search_mode, filters, collapse=True, merge_near_duplicates=False
+        )
+        doc_ids = [passage.doc_id for passage in documents]
         answer = answerer.ask(query.text, 5, search_mode, filters) if with_answers else None
         runs.append(
             QueryRun(
                 query.query_id,
                 tuple(doc_ids[:DOC_DEPTH]),
-                tuple(p.text for p in chunks[:10]),
+                tuple(p.text for p in documents[:10]),
                 " ".join(s.text for s in answer.sentences) if answer else None,
                 answer.found if answer else None,
             )

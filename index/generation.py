@@ -70,10 +70,35 @@ class Generation:
         return sorted(row for doc_id in doc_ids for row in self._doc_rows.get(doc_id, ()))
 
     def bm25_ranking(
-        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+        self,
+        query: str,
+        depth: int,
+        allowed_rows: Sequence[int] | None = None,
+        feedback: tuple[int, int, float] | None = None,
     ) -> list[tuple[int, float]]:
-        """Top `depth` (row, BM25 score) with score > 0, best first, ties by chunk_id."""
-        return self._top(self.bm25.scores(analyze(query)), depth, allowed_rows)
+        """Top `depth` (row, BM25 score) with score > 0, best first, ties by chunk_id.
+
+        `feedback` = (rows, terms, weight) expands the query with the `terms` heaviest
+        BM25 terms of the first pass's top `rows` chunks at `weight` relative to a query
+        term (pseudo-relevance feedback, as RM3: Abdul-Jaleel et al., TREC 2004)."""
+        terms = analyze(query)
+        ranked = self._top(self.bm25.scores(terms), depth, allowed_rows)
+        if not feedback or not ranked:
+            return ranked
+        n_rows, n_terms, weight = feedback
+        weights: dict[str, float] = {}
+        for term in terms:
+            weights[term] = weights.get(term, 0.0) + 1.0
+        expansion = [
+            (t, w)
+            for t, w in self.bm25.top_terms([r for r, _ in ranked[:n_rows]], n_terms + len(weights))
+            if t not in weights
+        ][:n_terms]
+        if expansion:
+            heaviest = expansion[0][1]
+            for term, value in expansion:
+                weights[term] = weight * value / heaviest
+        return self._top(self.bm25.weighted_scores(weights), depth, allowed_rows)
 
     def dense_ranking(
         self, query: str, depth: int, allowed_rows: Sequence[int] | None = None

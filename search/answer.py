@@ -54,10 +54,7 @@ class Answerer:
         if not question.strip():
             return Answer(question, False, (), (), (), "Ask a question.")
         passages = tuple(self.retriever.search(question, max(k, 1), mode, filters))
-        # Sentences come from the best chunks before collapsing: the sentence that
-        # answers may sit in a document's second-best chunk.
-        chunks = self.retriever.search(question, self.config.passages, mode, filters, False)
-        candidates = self._candidates(question, tuple(chunks))
+        candidates = self._candidates(question, self._pool(question, mode, filters))
         if not candidates or candidates[0].relevance < self.config.min_relevance:
             return Answer(question, False, (), (), passages, NOT_FOUND)
         chosen = self._select(candidates)
@@ -67,6 +64,22 @@ class Answerer:
         )
         sentences = tuple(AnswerSentence(c.text, number) for number, c in enumerate(chosen, 1))
         return Answer(question, True, sentences, citations, passages)
+
+    def _pool(self, question: str, mode: str, filters: Filters | None) -> tuple[Passage, ...]:
+        """The best chunks before collapsing, at most two per document: the sentence that
+        answers may sit in a document's second-best chunk, and the pool should still
+        span several documents."""
+        limit = self.config.passages
+        ranked = self.retriever.search(question, limit * 4, mode, filters, collapse=False)
+        per_document: dict[str, int] = {}
+        pool = []
+        for passage in ranked:
+            if per_document.get(passage.doc_id, 0) < 2:
+                per_document[passage.doc_id] = per_document.get(passage.doc_id, 0) + 1
+                pool.append(passage)
+            if len(pool) == limit:
+                break
+        return tuple(pool)
 
     def _candidates(self, question: str, passages: tuple[Passage, ...]) -> list[_Candidate]:
         spans = []

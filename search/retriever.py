@@ -18,12 +18,20 @@ FUSIONS = ("rrf", "weighted")
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    """`depth` candidates per side (at least 4·k); `fusion` is rrf or weighted."""
+    """`depth` candidates per side (at least 4·k); `fusion` is rrf or weighted;
+    `fuse_level` "document" fuses each side's document ranking (a document found by both
+    sides through different chunks counts as agreement), "chunk" fuses chunk rankings.
+    The defaults (weighted, document level) were chosen on rtqa-2025 and rgb-en-fact,
+    docs/evaluation.md; `feedback_rows` > 0 turns on BM25 pseudo-relevance feedback."""
 
     depth: int = 100
-    fusion: str = "rrf"
+    fusion: str = "weighted"
     rrf_k: int = RRF_K
     dense_weight: float = DENSE_WEIGHT
+    fuse_level: str = "document"
+    feedback_rows: int = 0
+    feedback_terms: int = 10
+    feedback_weight: float = 0.5
 
 
 def doc_ref(document: Document) -> DocRef:
@@ -44,8 +52,11 @@ class Retriever:
         mode: str = "hybrid",
         filters: Filters | None = None,
         collapse: bool = True,
+        merge_near_duplicates: bool = True,
     ) -> list[Passage]:
-        """The top k results, best first; ties broken by chunk_id."""
+        """The top k results, best first; ties broken by chunk_id. `collapse` makes one
+        result per document; `merge_near_duplicates` also folds a document's
+        near-duplicates into its result (`also_in`)."""
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
         if not query.strip() or k <= 0:
@@ -55,12 +66,19 @@ class Retriever:
         if allowed is not None and not allowed:
             return []
         depth = max(self.config.depth, 4 * k)
-        bm25 = generation.bm25_ranking(query, depth, allowed) if mode != "dense" else []
+        feedback = None
+        if self.config.feedback_rows:
+            config = self.config
+            feedback = (config.feedback_rows, config.feedback_terms, config.feedback_weight)
+        bm25 = generation.bm25_ranking(query, depth, allowed, feedback) if mode != "dense" else []
         dense = generation.dense_ranking(query, depth, allowed) if mode != "bm25" else []
         fused = self._fuse(mode, bm25, dense)
+        if mode == "hybrid" and self.config.fuse_level == "document":
+            fused = self._lift_to_documents(generation, bm25, dense, fused)
         ordered = sorted(fused, key=lambda row: (-fused[row], generation.chunk_id(row)))
         breakdown = _breakdown(bm25, dense, fused)
-        return self._collapse(generation, ordered, breakdown, k, collapse)
+        merge = collapse and merge_near_duplicates
+        return self._collapse(generation, ordered, breakdown, k, collapse, merge)
 
     def _allowed_rows(self, generation: Generation, filters: Filters | None) -> list[int] | None:
         if filters is None or not filters.active:
@@ -69,6 +87,19 @@ class Retriever:
             filters.since, filters.until, filters.sources, filters.authors
         )
         return generation.rows_of(doc_ids)
+
+    def _lift_to_documents(self, generation, bm25, dense, fused) -> dict[int, float]:
+        """Every chunk takes its document's fused score, with its own chunk-level score
+        as a tie-breaker, so documents are ordered by document-level fusion and each
+        document's chunks stay in chunk-level order."""
+        sides = [_best_per_document(generation, side) for side in (bm25, dense)]
+        if self.config.fusion == "weighted":
+            doc_scores = weighted_fuse(sides[0], sides[1], self.config.dense_weight)
+        else:
+            doc_scores = rrf_fuse([[d for d, _ in side] for side in sides], self.config.rrf_k)
+        return {
+            row: doc_scores[generation.doc_id(row)] + 1e-6 * score for row, score in fused.items()
+        }
 
     def _fuse(self, mode, bm25, dense) -> dict[int, float]:
         if mode == "bm25":
@@ -81,7 +112,7 @@ class Retriever:
             raise ValueError(f"fusion {self.config.fusion!r} is not one of {', '.join(FUSIONS)}")
         return rrf_fuse([[row for row, _ in bm25], [row for row, _ in dense]], self.config.rrf_k)
 
-    def _collapse(self, generation, ordered, breakdown, k: int, collapse: bool) -> list[Passage]:
+    def _collapse(self, generation, ordered, breakdown, k, collapse, merge) -> list[Passage]:
         store = self.index.store
         results: list[dict] = []
         owner: dict[str, int] = {}
@@ -97,7 +128,7 @@ class Retriever:
             chunk = store.chunk(generation.chunk_id(row))
             if chunk is None:
                 continue  # removed from the store after this generation was built
-            near = [other for other, _ in store.near_duplicates(doc_id)] if collapse else []
+            near = [other for other, _ in store.near_duplicates(doc_id)] if merge else []
             results.append(
                 {"row": row, "chunk": chunk, "doc_id": doc_id, "near": near, "more_chunks": []}
             )
@@ -137,6 +168,14 @@ class Retriever:
             also_in=also_in,
             more_chunks=tuple(item["more_chunks"]),
         )
+
+
+def _best_per_document(generation, ranking) -> list[tuple[str, float]]:
+    """A chunk ranking as a document ranking: each document at its best chunk."""
+    seen: dict[str, float] = {}
+    for row, score in ranking:
+        seen.setdefault(generation.doc_id(row), score)
+    return list(seen.items())
 
 
 def _breakdown(bm25, dense, fused: dict[int, float]) -> dict[int, Scores]:

@@ -3,13 +3,13 @@ score(d) = Σ_rankings 1 / (rrf_k + rank(d)), rank 1-based."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 RRF_K = 60
 
 
-def rrf_fuse(rankings: Sequence[Sequence[int]], rrf_k: int = RRF_K) -> dict[int, float]:
-    """Fused score per row from best-first row lists."""
+def rrf_fuse(rankings: Sequence[Sequence[Hashable]], rrf_k: int = RRF_K) -> dict:
+    """Fused score per item (row or doc_id) from best-first lists."""
     fused: dict[int, float] = {}
     for ranking in rankings:
         for rank, row in enumerate(ranking, start=1):

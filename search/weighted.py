@@ -3,12 +3,12 @@ Bruch, Gai & Ingber, "An Analysis of Fusion Functions for Hybrid Retrieval", TOI
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 DENSE_WEIGHT = 0.5
 
 
-def _normalise(scored: Sequence[tuple[int, float]]) -> dict[int, float]:
+def _normalise(scored: Sequence[tuple[Hashable, float]]) -> dict:
     if not scored:
         return {}
     values = [score for _, score in scored]
@@ -18,10 +18,10 @@ def _normalise(scored: Sequence[tuple[int, float]]) -> dict[int, float]:
 
 
 def weighted_fuse(
-    bm25: Sequence[tuple[int, float]],
-    dense: Sequence[tuple[int, float]],
+    bm25: Sequence[tuple[Hashable, float]],
+    dense: Sequence[tuple[Hashable, float]],
     dense_weight: float = DENSE_WEIGHT,
-) -> dict[int, float]:
+) -> dict:
     """`dense_weight` · dense + (1 − `dense_weight`) · bm25, each min-max normalised over
     its candidates; a row missing from one side gets 0 there."""
     sparse_norm, dense_norm = _normalise(bm25), _normalise(dense)

@@ -72,8 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _eval_parser(sub) -> None:
     evaluate = sub.add_parser("eval", help="measure retrieval and answers on a labeled dataset")
     evaluate.add_argument("dataset", type=Path, metavar="DATASET_DIR")
-    evaluate.add_argument("--modes", default="bm25,dense,hybrid",
-                          help="comma-separated: bm25, dense, hybrid (RRF), weighted")  # fmt: skip
+    evaluate.add_argument(
+        "--modes",
+        default="bm25,dense,hybrid",
+        help="comma-separated: bm25, dense, hybrid (default fusion), rrf, weighted (chunk level)",
+    )
     evaluate.add_argument("--k", type=int, default=10, help="cut-off k of the summary metrics")
     evaluate.add_argument(
         "--as-of", action="store_true", help="only documents published on or before a query's date"

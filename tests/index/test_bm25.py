@@ -25,7 +25,7 @@ def corpus(demo_dir):
     return [analyze(d.text) for s in load_sources([str(demo_dir)]) for d in s.documents]
 
 
-@pytest.mark.parametrize("params", [BM25Params(), BM25Params(k1=0.9, b=0.4, epsilon=0.1)])
+@pytest.mark.parametrize("params", [BM25Params(), BM25Params(k1=1.5, b=0.75, epsilon=0.1)])
 def test_scores_equal_rank_bm25(corpus, params):
     ours = BM25Index.build(corpus, params)
     reference = BM25Okapi(corpus, k1=params.k1, b=params.b, epsilon=params.epsilon)

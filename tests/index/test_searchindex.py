@@ -91,7 +91,7 @@ def test_manifest_records_model_and_parameters_and_rejects_another_model(tmp_pat
     assert manifest["model"]["name"] == "all-MiniLM-L6-v2"
     assert manifest["model"]["dims"] == 384
     assert manifest["chunking"]["max_tokens"] == 200
-    assert manifest["bm25"] == {"k1": 1.5, "b": 0.75, "epsilon": 0.25}
+    assert manifest["bm25"] == {"k1": 0.9, "b": 0.4, "epsilon": 0.25}
     assert manifest["libraries"]["faiss-cpu"]
     other_model = "sentence-transformers/all-mpnet-base-v2"
     with (
