@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -34,6 +35,7 @@ from index.tokenizer import DEFAULT_MODEL, WordPieceTokenizer
 from index.vectors import VectorStore
 
 FORMAT_VERSION = 1
+_MODEL_LOCK = threading.Lock()
 
 
 class IndexNotReady(StoreError):
@@ -81,9 +83,13 @@ class NewsIndex:
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._check_existing_model()
-            self._embedder = Embedder(self.model)
+        # One load, even when several threads ask at once: loading a model changes
+        # torch's process-wide default dtype for a moment, so two concurrent loads
+        # can leave layers of mixed precision.
+        with _MODEL_LOCK:
+            if self._embedder is None:
+                self._check_existing_model()
+                self._embedder = Embedder(self.model)
         return self._embedder
 
     @property

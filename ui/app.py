@@ -186,8 +186,9 @@ def build_app(service: DeskService):
                 related = _related_tab(gr)
             with gr.Tab("Library", id="library"):
                 lib = _library_tab(gr)
-        _wire(gr, app, handlers, status, ask, related, lib)
+        # The named endpoints first, so that they own the names ask, related and add.
         _api_endpoints(gr, service)
+        _wire(gr, app, handlers, status, ask, related, lib)
     return app
 
 
@@ -267,6 +268,7 @@ def serve(
         max_file_size="20mb",
         css=CSS,
         footer_links=["api"],
+        show_error=True,
         quiet=True,
     )
     return app, service

@@ -44,8 +44,9 @@ class DeskService:
         self._writer: Newsdesk | None = None
 
     def start(self, build_demo: bool = True) -> threading.Thread | None:
-        """Make sure a generation exists; on an empty index build the demo corpus in a
-        background thread and return it."""
+        """Load the model, then make sure a generation exists; on an empty index build
+        the demo corpus in a background thread and return it."""
+        self.reader.index.embedder  # noqa: B018 - load the model once, before any request
         has_store = (self.index_dir / DB_NAME).exists() and self.reader.index.store.count()
         if (self.index_dir / "CURRENT").is_file() and has_store:
             self._set_ready()

@@ -180,3 +180,16 @@ def test_uploaded_article_is_found_by_asking_and_its_markup_never_runs(page, tmp
     assert page.locator("#nd-answer script, #nd-answer img").count() == 0
     assert page.dialogs == []
     _shot(page, "ask-uploaded-article")
+
+
+def test_named_api_endpoints_answer_scripts(server):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert {"/ask", "/related", "/add"} <= set(endpoints)
+    answer = client.predict(QUESTION, 3, "hybrid", "", "", [], [], api_name="/ask")
+    assert answer["found"] and answer["citations"][0]["title"].startswith("China Hits Back")
+    stories = client.predict("", "", "TikTok counterintelligence threat senators", 5,
+                             api_name="/related")  # fmt: skip
+    assert stories and stories[0]["items"]
