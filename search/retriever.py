@@ -36,7 +36,12 @@ class RetrievalConfig:
 
 def doc_ref(document: Document) -> DocRef:
     return DocRef(
-        document.doc_id, document.title, document.source, document.published, document.url
+        document.doc_id,
+        document.title,
+        document.source,
+        document.authors,
+        document.published,
+        document.url,
     )
 
 

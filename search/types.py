@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from index.documents import DocumentSummary
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -20,15 +22,9 @@ class Filters:
         return bool(self.since or self.until or self.sources or self.authors)
 
 
-@dataclass(frozen=True)
-class DocRef:
-    """A document named briefly: where else a story ran, or what a result relates to."""
-
-    doc_id: str
-    title: str
-    source: str | None
-    published: datetime | None
-    url: str | None
+# A document named briefly (where else a story ran, what a result relates to): the
+# index's metadata record, without the text.
+DocRef = DocumentSummary
 
 
 @dataclass(frozen=True)
