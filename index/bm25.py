@@ -36,6 +36,9 @@ class BM25Index:
         self.weights = weights
         self.vocabulary = vocabulary
         self.params = params
+        # Built on first pseudo-relevance feedback: row slices need CSR, not CSC.
+        self._rows_matrix = None
+        self._terms: list[str] = []
 
     @property
     def size(self) -> int:
@@ -95,11 +98,9 @@ class BM25Index:
         relevance feedback (Rocchio, 1971, on BM25 term weights)."""
         if not rows:
             return []
-        if getattr(self, "_rows_matrix", None) is None:
+        if self._rows_matrix is None:
             self._rows_matrix = self.weights.tocsr()
-            self._terms = [None] * len(self.vocabulary)
-            for term, column in self.vocabulary.items():
-                self._terms[column] = term
+            self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         totals = np.asarray(self._rows_matrix[list(rows)].sum(axis=0)).ravel()
         best = np.argsort(-totals, kind="stable")[:n]
         return [(self._terms[c], float(totals[c])) for c in best if totals[c] > 0]

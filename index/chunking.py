@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.documents import Chunk, Document
+from index.documents import Chunk, Document, DocumentSummary
 from index.ids import make_chunk_id
 from index.sentences import sentence_spans
 from index.tokenizer import TokenOffsets, WordPieceTokenizer
@@ -106,7 +106,7 @@ class Chunker:
         return windows
 
 
-def embedding_header(document: Document) -> str:
+def embedding_header(document: Document | DocumentSummary) -> str:
     """ "Title — Outlet — 2020-05-18": context the chunk text alone may lack."""
     parts = [document.title, document.source or ""]
     if document.published:
@@ -115,7 +115,10 @@ def embedding_header(document: Document) -> str:
 
 
 def embedding_text(
-    document: Document, chunk: Chunk, tokenizer: WordPieceTokenizer, header_tokens: int
+    document: Document | DocumentSummary,
+    chunk: Chunk,
+    tokenizer: WordPieceTokenizer,
+    header_tokens: int,
 ) -> str:
     """What is embedded and BM25-indexed for a chunk: the header cut to `header_tokens`
     word pieces, a newline, then the chunk text. Citations use the chunk span only."""

@@ -139,7 +139,7 @@ class NewsIndex:
     def _build_generation(self) -> None:
         started = time.perf_counter()
         chunks = self.store.chunks()
-        documents = {doc.doc_id: doc for doc in self.store.documents()}
+        documents = {summary.doc_id: summary for summary in self.store.summaries()}
         tokenizer = self.chunker.tokenizer
         header_tokens = self.chunker.config.header_tokens
         texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
@@ -249,9 +249,6 @@ class NewsIndex:
 
     def doc_id(self, row: int) -> str:
         return self.snapshot().doc_id(row)
-
-    def rows_of(self, doc_ids: set[str]) -> list[int]:
-        return self.snapshot().rows_of(doc_ids)
 
     def bm25_ranking(self, query: str, depth: int, allowed_rows=None) -> list[tuple[int, float]]:
         return self.snapshot().bm25_ranking(query, depth, allowed_rows)

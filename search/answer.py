@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from index.analyzer import analyze
 from index.sentences import sentence_spans
-from search.retriever import Retriever
+from search.retriever import Ranking, Retriever
 from search.types import Answer, AnswerSentence, Citation, Filters, Passage
 
 NOT_FOUND = "Nothing in the archive answers this question."
@@ -53,8 +53,10 @@ class Answerer:
     ) -> Answer:
         if not question.strip():
             return Answer(question, False, (), (), (), "Ask a question.")
-        passages = tuple(self.retriever.search(question, max(k, 1), mode, filters))
-        candidates = self._candidates(question, self._pool(question, mode, filters))
+        limit = self.config.passages
+        ranking = self.retriever.rank(question, max(k, limit * 4), mode, filters)
+        passages = tuple(self.retriever.passages(ranking, max(k, 1)))
+        candidates = self._candidates(question, self._pool(ranking))
         if not candidates or candidates[0].relevance < self.config.min_relevance:
             return Answer(question, False, (), (), passages, NOT_FOUND)
         chosen = self._select(candidates)
@@ -65,12 +67,12 @@ class Answerer:
         sentences = tuple(AnswerSentence(c.text, number) for number, c in enumerate(chosen, 1))
         return Answer(question, True, sentences, citations, passages)
 
-    def _pool(self, question: str, mode: str, filters: Filters | None) -> tuple[Passage, ...]:
+    def _pool(self, ranking: Ranking) -> tuple[Passage, ...]:
         """The best chunks before collapsing, at most two per document: the sentence that
         answers may sit in a document's second-best chunk, and the pool should still
         span several documents."""
         limit = self.config.passages
-        ranked = self.retriever.search(question, limit * 4, mode, filters, collapse=False)
+        ranked = self.retriever.passages(ranking, limit * 4, collapse=False)
         per_document: dict[str, int] = {}
         pool = []
         for passage in ranked:

@@ -34,6 +34,15 @@ class RetrievalConfig:
     feedback_weight: float = 0.5
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """Fused rows of one index generation, best first, with each row's score breakdown."""
+
+    generation: Generation
+    ordered: tuple[int, ...]
+    breakdown: dict[int, Scores]
+
+
 def doc_ref(document: Document) -> DocRef:
     return DocRef(
         document.doc_id,
@@ -62,14 +71,33 @@ class Retriever:
         """The top k results, best first; ties broken by chunk_id. `collapse` makes one
         result per document; `merge_near_duplicates` also folds a document's
         near-duplicates into its result (`also_in`)."""
+        ranking = self.rank(query, k, mode, filters)
+        return self.passages(ranking, k, collapse, merge_near_duplicates)
+
+    def passages(
+        self, ranking: Ranking, k: int, collapse: bool = True, merge_near_duplicates: bool = True
+    ) -> list[Passage]:
+        """The top k results of a ranking; one ranking can give several views (the
+        answer's collapsed passages and its uncollapsed sentence pool)."""
+        if not ranking.ordered or k <= 0:
+            return []
+        merge = collapse and merge_near_duplicates
+        return self._collapse(
+            ranking.generation, ranking.ordered, ranking.breakdown, k, collapse, merge
+        )
+
+    def rank(
+        self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+    ) -> Ranking:
+        """All fused candidates for up to k results, best first, on one index snapshot."""
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
-        if not query.strip() or k <= 0:
-            return []
         generation = self.index.snapshot()
+        if not query.strip() or k <= 0:
+            return Ranking(generation, (), {})
         allowed = self._allowed_rows(generation, filters)
         if allowed is not None and not allowed:
-            return []
+            return Ranking(generation, (), {})
         depth = max(self.config.depth, 4 * k)
         feedback = None
         if self.config.feedback_rows:
@@ -81,9 +109,7 @@ class Retriever:
         if mode == "hybrid" and self.config.fuse_level == "document":
             fused = self._lift_to_documents(generation, bm25, dense, fused)
         ordered = sorted(fused, key=lambda row: (-fused[row], generation.chunk_id(row)))
-        breakdown = _breakdown(bm25, dense, fused)
-        merge = collapse and merge_near_duplicates
-        return self._collapse(generation, ordered, breakdown, k, collapse, merge)
+        return Ranking(generation, tuple(ordered), _breakdown(bm25, dense, fused))
 
     def _allowed_rows(self, generation: Generation, filters: Filters | None) -> list[int] | None:
         if filters is None or not filters.active:

@@ -16,7 +16,6 @@ from index.corpus import demo_corpus_dir
 from index.errors import IngestError
 from index.ingest import IngestReport, SourceResult, load_source, parse_source
 from index.reading import RawSource
-from index.store import DB_NAME
 from search.desk import Newsdesk
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -47,11 +46,7 @@ class DeskService:
         """Load the model, then make sure a generation exists; on an empty index build
         the demo corpus in a background thread and return it."""
         self.reader.index.embedder  # noqa: B018 - load the model once, before any request
-        has_store = (self.index_dir / DB_NAME).exists() and self.reader.index.store.count()
-        if (self.index_dir / "CURRENT").is_file() and has_store:
-            self._set_ready()
-            return None
-        if not build_demo and not has_store:
+        if (self.index_dir / "CURRENT").is_file():
             self._set_ready()
             return None
         thread = threading.Thread(target=self._first_build, args=(build_demo,), daemon=True)
@@ -61,12 +56,13 @@ class DeskService:
     def _first_build(self, build_demo: bool) -> None:
         try:
             with self._write_lock:
-                self.status.message = "Indexing the bundled demo corpus (first start)"
                 writer = self.writer()
                 if build_demo and not writer.index.store.count():
+                    self.status.message = "Indexing the bundled demo corpus (first start)"
                     writer.add([str(demo_corpus_dir())])
                 else:
-                    writer.index.add([])
+                    self.status.message = "Building the search index from the stored documents"
+                    writer.add([])
             self._set_ready()
         except Exception as error:  # shown in the app instead of a dead worker thread
             self.status.error = f"{type(error).__name__}: {error}"
