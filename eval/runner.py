@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
 from eval.datasets import Dataset, Query
 from index.searchindex import NewsIndex
 from search.answer import Answerer
 from search.retriever import RetrievalConfig, Retriever
-from search.types import Filters
+from search.types import Filters, end_of_day
 
 MODES = ("bm25", "dense", "hybrid", "rrf", "weighted")
 DOC_DEPTH = 100
@@ -42,7 +41,7 @@ def _retriever(index: NewsIndex, mode: str, config: RetrievalConfig) -> tuple[Re
 def _filters(query: Query, as_of: bool) -> Filters | None:
     if not as_of or query.date is None:
         return None
-    return Filters(until=query.date + timedelta(days=1) - timedelta(microseconds=1))
+    return Filters(until=end_of_day(query.date))
 
 
 def run_mode(

@@ -10,6 +10,7 @@ import re
 from index.loaders.records import TEXT_KEYS
 
 _FEED_ROOT = re.compile(r"<(rss|feed|rdf:rdf)[\s>]", re.I)
+_ARRAY_START = re.compile(r"^\[\s*(\{|$)")
 _HTML_HINT = re.compile(r"<(!doctype html|html|head|body|article|p|div)[\s>]", re.I)
 
 
@@ -34,11 +35,15 @@ def detect_format(text: str) -> str:
 
 
 def _looks_like_json(head: str) -> bool:
+    """A JSON object per line, or a JSON array of objects (on one line or many)."""
     first = head.splitlines()[0].strip()
     try:
-        return isinstance(json.loads(first), dict)
-    except json.JSONDecodeError:
-        return head.startswith(("[{", "[\n", "[ ")) or first == "["
+        value = json.loads(first)
+    except (json.JSONDecodeError, RecursionError):
+        return _ARRAY_START.match(head) is not None
+    return isinstance(value, dict) or (
+        isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+    )
 
 
 def _looks_like_csv(head: str) -> bool:

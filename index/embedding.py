@@ -39,6 +39,26 @@ def bf16_supported() -> bool:
     return capability.startswith("AVX512") and ("avx512_bf16" in flags or "amx_bf16" in flags)
 
 
+def query_threads() -> int:
+    """Threads for a question's path: NEWSDESK_QUERY_THREADS, default 1."""
+    import os
+
+    try:
+        return max(1, int(os.environ.get("NEWSDESK_QUERY_THREADS") or 1))
+    except ValueError:
+        return 1
+
+
+def limit_threads(threads: int) -> None:
+    """Run torch (and FAISS) on `threads` threads in this process: one for a question's
+    path, so that it does not fight a writer for the two cores."""
+    import faiss
+    import torch
+
+    torch.set_num_threads(threads)
+    faiss.omp_set_num_threads(threads)
+
+
 class Embedder:
     def __init__(self, model: str | None = None, dtype: str = "auto", batch_size: int = 64):
         import torch

@@ -1,20 +1,27 @@
-"""From files, folders and URLs to stored documents: read, detect, load, store."""
+"""From files, folders and URLs to stored documents: read, detect, load, store.
+
+Reading, fetching and parsing happen before any lock is taken (`load_sources`); only
+storing the result needs the store's write transaction (`store_sources`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from index.chunking import Chunker
 from index.detect import detect_format
 from index.documents import Document
-from index.errors import IngestError
+from index.errors import IngestError, MissingDependency
+from index.fetching import fetch_url, is_url
 from index.loaders.feed import load_feed
 from index.loaders.htmlpage import load_html
 from index.loaders.records import load_records
 from index.loaders.textpage import load_text_page
-from index.reading import RawSource, decode_text, expand_targets, is_url, read_source
+from index.reading import RawSource, decode_text, expand_targets, read_file
 from index.store import AddOutcome, DocumentStore
+
+_XML_ENCODING = re.compile(r"""(<\?xml[^>]*?encoding=["'])[^"']*(["'])""")
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,20 @@ class IngestReport:
     def failed(self) -> tuple[SourceResult, ...]:
         return tuple(source for source in self.sources if source.error)
 
+    def source_outcomes(self) -> list[tuple[SourceResult, tuple[AddOutcome, ...]]]:
+        """Each source with the store's outcome for each of its documents, in order
+        (empty when nothing was stored, as for `newsdesk ingest`)."""
+        paired, position = [], 0
+        for source in self.sources:
+            count = len(source.documents) if self.outcomes else 0
+            paired.append((source, self.outcomes[position : position + count]))
+            position += count
+        return paired
+
+
+def read_source(target: str) -> RawSource:
+    return fetch_url(target) if is_url(target) else read_file(target)
+
 
 def parse_source(raw: RawSource) -> SourceResult:
     """Documents from raw bytes; raises IngestError when the source is unusable."""
@@ -45,30 +66,52 @@ def parse_source(raw: RawSource) -> SourceResult:
     fmt = detect_format(text)
     problems: list[str] = []
     if fmt == "feed":
-        documents = load_feed(raw.data, raw.origin)
+        documents = load_feed(as_utf8_xml(text), raw.origin, problems)
     elif fmt == "html":
-        documents = load_html(text, raw.origin, url=raw.origin if is_url(raw.origin) else None)
+        url = raw.origin if is_url(raw.origin) else None
+        documents = load_html(text, raw.origin, url=url, problems=problems)
     elif fmt in ("jsonl", "csv"):
         documents = load_records(text, raw.origin, fmt, problems)
     elif fmt == "xml":
         raise IngestError(raw.origin, "XML that is neither an RSS nor an Atom feed")
     else:
-        documents = load_text_page(text, raw.origin)
+        documents = load_text_page(text, raw.origin, problems)
     return SourceResult(raw.origin, fmt, tuple(documents), None, tuple(problems))
 
 
-def load_source(target: str) -> SourceResult:
-    """Never raises for bad input: the error is carried in the result, so one broken
-    file does not stop a batch."""
+def as_utf8_xml(text: str) -> bytes:
+    """The decoded (and cleaned) text as UTF-8 bytes, its XML declaration saying so."""
+    return _XML_ENCODING.sub(r"\1utf-8\2", text, count=1).encode("utf-8")
+
+
+def guarded_parse(raw: RawSource) -> SourceResult:
+    """`parse_source` that never raises for bad input: the error is carried in the
+    result, so one broken file does not stop a batch. A missing package does raise."""
     try:
-        return parse_source(read_source(target))
+        return parse_source(raw)
+    except IngestError as error:
+        return SourceResult(raw.origin, None, error=str(error))
+    except ImportError as error:
+        raise MissingDependency(error) from error
+    except RecursionError:
+        return SourceResult(raw.origin, None, error=_failure(raw.origin, "nested too deeply"))
+    except MemoryError:
+        return SourceResult(raw.origin, None, error=_failure(raw.origin, "too large to parse"))
+    except Exception as error:  # a library failing on hostile input must not end the batch
+        reason = f"could not parse ({type(error).__name__}: {error})"
+        return SourceResult(raw.origin, None, error=_failure(raw.origin, reason))
+
+
+def load_source(target: str) -> SourceResult:
+    try:
+        raw = read_source(target)
     except IngestError as error:
         return SourceResult(error.origin, None, error=str(error))
-    except RecursionError:
-        return SourceResult(target, None, error=f"{target}: input nested too deeply to parse")
-    except Exception as error:  # a library failing on hostile input must not end the batch
-        reason = f"{target}: could not parse ({type(error).__name__}: {error})"
-        return SourceResult(target, None, error=" ".join(reason.split()))
+    return guarded_parse(raw)
+
+
+def _failure(origin: str, reason: str) -> str:
+    return str(IngestError(origin, reason))
 
 
 def load_sources(targets: Sequence[str]) -> Iterator[SourceResult]:

@@ -38,6 +38,10 @@ _RESIDUE = [
         r"^(Continue reading|Read more)\s*[.…»>→]*$",
     )
 ]
+# A byline, source line or headline is short; the rules' regexes only ever see lines up
+# to this length, so a 200 kB line costs one length check, not a quadratic search.
+MAX_RULE_LINE = 400
+
 _PHOTO_CAPTION = re.compile(r"\b(Photo|Image|Credit)\s*:", re.I)
 _TRAILING_CREDIT = re.compile(r"\b(Photo|Image|Credit)\s*:\s*[^.!?]{1,60}$", re.I)
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", "'", ")")
@@ -63,6 +67,8 @@ def words(line: str) -> int:
 def is_residue(line: str) -> bool:
     """Share buttons, contact lines, related-link teasers and photo captions."""
     stripped = line.strip()
+    if len(stripped) > MAX_RULE_LINE:
+        return False
     if any(pattern.match(stripped) for pattern in _RESIDUE):
         return True
     if _TRAILING_CREDIT.search(stripped):
@@ -88,6 +94,8 @@ def is_headline(line: str) -> bool:
 
 
 def parse_byline(line: str) -> Byline | None:
+    if len(line) > MAX_RULE_LINE:
+        return None
     match = BYLINE.match(line.strip())
     if not match:
         return None
@@ -102,6 +110,8 @@ def parse_byline(line: str) -> Byline | None:
 
 
 def parse_source_line(line: str) -> SourceLine | None:
+    if len(line) > MAX_RULE_LINE:
+        return None
     match = SOURCE_LINE.match(line.strip())
     if not match:
         return None
@@ -112,6 +122,8 @@ def parse_source_line(line: str) -> SourceLine | None:
 
 def site_name(line: str) -> str | None:
     """ "Caixin Global – Latest China News & Headlines" → "Caixin Global"."""
+    if len(line) > MAX_RULE_LINE:
+        return None
     match = SITE_TITLE.match(line.strip())
     return match.group("site").strip() if match else None
 

@@ -29,7 +29,7 @@ from index.documents import Chunk, Document
 from index.embedding import CACHE_NAME, Embedder, EmbeddingCache
 from index.errors import StoreError
 from index.generation import Generation
-from index.ingest import IngestReport, SourceResult, ingest, store_sources
+from index.ingest import IngestReport, SourceResult, load_sources, store_sources
 from index.store import DocumentStore
 from index.tokenizer import DEFAULT_MODEL, WordPieceTokenizer
 from index.vectors import VectorStore
@@ -108,17 +108,36 @@ class NewsIndex:
     # Writing
 
     def add(self, targets: Sequence[str]) -> IngestReport:
-        with self._writer_lock():
-            report = ingest(targets, self.store, self.chunker)
-            self._rebuild_if_stale()
-        return report
+        """Read, fetch and parse the targets without any lock, then store and index."""
+        return self.add_results(tuple(load_sources(targets)))
 
     def add_results(self, sources: Sequence[SourceResult]) -> IngestReport:
-        """Store already loaded sources (uploads parsed from bytes) and update the index."""
+        """Store already loaded sources and update the index. New chunks are embedded
+        into the cache before the writer lock is taken, so the lock covers only the
+        store's commit and the assembly of the next generation from cached vectors."""
+        documents = [document for source in sources for document in source.documents]
+        self._embed_ahead(documents)
         with self._writer_lock():
             report = store_sources(sources, self.store, self.chunker)
             self._rebuild_if_stale()
         return report
+
+    def _embed_ahead(self, documents: Sequence[Document]) -> None:
+        if not documents:
+            return
+        tokenizer, header_tokens = self.chunker.tokenizer, self.chunker.config.header_tokens
+        texts = []
+        for document in documents:
+            try:
+                chunks = self.chunker.chunk(document)
+            except (ValueError, OverflowError):
+                continue  # the store reports this document as failed
+            texts.extend(embedding_text(document, c, tokenizer, header_tokens) for c in chunks)
+        cache = EmbeddingCache(self.cache_path)
+        try:
+            cache.embed(self.embedder, texts, progress=self.progress)
+        finally:
+            cache.close()
 
     def delete(self, doc_id: str) -> bool:
         with self._writer_lock():
@@ -160,11 +179,20 @@ class NewsIndex:
             len(documents), chunks, vector_store, time.perf_counter() - started
         )
         _write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2))
+        # Every file of the generation is on disk before CURRENT can name it.
+        _fsync_tree(folder)
+        previous = self._current_name()
         _write_atomic(self.dir / "CURRENT", folder.name)
-        for old in self.dir.glob("gen-*"):
-            if old.name != folder.name:
-                shutil.rmtree(old, ignore_errors=True)
+        _fsync_dir(self.dir)
+        self._remove_old_generations(keep={folder.name, previous})
         self._loaded = None
+
+    def _remove_old_generations(self, keep: set[str | None]) -> None:
+        """Keep the live generation and the one before it: a reader that read CURRENT
+        just before the swap may still be loading the previous one."""
+        for old in self.dir.glob("gen-*"):
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
 
     def _manifest(self, n_docs: int, chunks: list[Chunk], vectors: VectorStore, seconds: float):
         info = self.embedder.info
@@ -193,12 +221,18 @@ class NewsIndex:
 
     # Reading
 
-    def _read_manifest(self) -> dict | None:
-        current = self.dir / "CURRENT"
-        if not current.is_file():
+    def _read_manifest(self, name: str | None = None) -> dict | None:
+        """The manifest of generation `name`, by default the one CURRENT names."""
+        name = name or self._current_name()
+        if name is None:
             return None
-        path = self.dir / current.read_text().strip() / "manifest.json"
-        return json.loads(path.read_text()) if path.is_file() else None
+        path = self.dir / name / "manifest.json"
+        try:
+            return json.loads(path.read_text())
+        except FileNotFoundError:
+            return None
+        except ValueError as error:
+            raise StoreError(f"{path}: unreadable manifest ({error})") from None
 
     def _check_manifest(self, manifest: dict) -> None:
         if manifest["format_version"] != FORMAT_VERSION:
@@ -215,26 +249,54 @@ class NewsIndex:
         return self.snapshot().manifest
 
     def _current_name(self) -> str | None:
-        current = self.dir / "CURRENT"
-        return current.read_text().strip() if current.is_file() else None
+        try:
+            name = (self.dir / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name if name.startswith("gen-") and "/" not in name else None
 
     def _ensure_loaded(self) -> None:
+        """Load the live generation, reading CURRENT once. A reader never waits for a
+        writer: when the generation is behind the store and another process holds the
+        writer lock, the live generation is served (removed documents are skipped at
+        query time); only an index with no generation at all waits for its first one."""
         name = self._current_name()
         loaded = self._loaded
-        fresh = not self.rebuild_stale or (loaded and loaded.revision == self.store.revision)
-        if loaded and loaded.name == name and fresh:
+        if loaded and loaded.name == name and not self._stale(loaded.revision):
             return
-        if self.rebuild_stale:
-            manifest = self._read_manifest()
-            if manifest is None or manifest["store_revision"] != self.store.revision:
-                with self._writer_lock():
+        if self.rebuild_stale and (name is None or self._stale(self._revision_of(name))):
+            lock = _FileLock(self.dir / ".writer.lock", LOCK_TIMEOUT_S if name is None else 0)
+            try:
+                with lock:
                     self._rebuild_if_stale()
+            except (StoreError, OSError):
+                # Busy (another writer is at work), read-only or out of space: the live
+                # generation still answers.
+                if name is None:
+                    raise
             name = self._current_name()
-        if name is None:
-            raise IndexNotReady(f"{self.dir}: the index is still being built")
-        manifest = self._read_manifest()
-        self._check_manifest(manifest)
-        self._loaded = Generation.load(self.dir / name, manifest, lambda: self.embedder)
+        if loaded and loaded.name == name:
+            return
+        for _attempt in range(3):
+            if name is None:
+                raise IndexNotReady(f"{self.dir}: the index is still being built")
+            manifest = self._read_manifest(name)
+            if manifest is not None:
+                self._check_manifest(manifest)
+                try:
+                    self._loaded = Generation.load(self.dir / name, manifest, lambda: self.embedder)
+                    return
+                except FileNotFoundError:
+                    pass  # removed by a writer between two swaps: read CURRENT again
+            name = self._current_name()
+        raise StoreError(f"{self.dir}: the index changed too often while loading; try again")
+
+    def _stale(self, revision: int | None) -> bool:
+        return self.rebuild_stale and revision != self.store.revision
+
+    def _revision_of(self, name: str) -> int | None:
+        manifest = self._read_manifest(name)
+        return manifest["store_revision"] if manifest else None
 
     def snapshot(self) -> Generation:
         """The live generation, loaded once and reused until a newer one is live. A
@@ -299,6 +361,21 @@ class _FileLock:
     def __exit__(self, *exc_info: object) -> None:
         fcntl.flock(self._handle, fcntl.LOCK_UN)
         self._handle.close()
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -12,16 +12,19 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
-from index import neardup
+from index import neardup, nearlinks
 from index.chunking import Chunker
 from index.documents import Chunk, Document, DocumentSummary, Provenance
-from index.errors import StoreError
-from index.ids import canonical_url
+from index.errors import StoreError, one_line
+from index.identity import same_article, separate_id
+from index.ids import canonical_url, make_chunk_id
 from index.schema import SCHEMA
+from index.transaction import Transaction
 
 SCHEMA_VERSION = 1
 DB_NAME = "documents.sqlite"
@@ -33,34 +36,65 @@ _DOC_COLUMNS = (
 )
 
 
+AddStatus = Literal["added", "unchanged", "updated", "duplicate", "separate", "failed"]
+
+
 @dataclass(frozen=True)
 class AddOutcome:
-    """What storing one document did: status is added, unchanged, updated or duplicate
-    (`duplicate_of` names the stored copy); `near_duplicates` lists (doc_id, similarity)."""
+    """What storing one document did.
+
+    added / unchanged / updated (new text of the same article at its URL) / duplicate
+    (the same text is stored under `duplicate_of`) / separate (its URL belongs to
+    another stored article, `duplicate_of`, from another outlet or with other text: kept
+    as its own document) / failed (`reason`). `near_duplicates` lists (doc_id,
+    similarity)."""
 
     doc_id: str
-    status: str
+    status: AddStatus
     duplicate_of: str | None = None
     near_duplicates: tuple[tuple[str, float], ...] = ()
+    reason: str | None = None
 
 
 class DocumentStore:
     def __init__(self, index_dir: str | Path, busy_timeout_s: float = 30.0) -> None:
         self.index_dir = Path(index_dir)
         self.path = self.index_dir / DB_NAME
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        # SQLite is built serialized here (sqlite3.threadsafety == 3), so one connection
-        # may serve the web app's worker threads.
-        self._db = sqlite3.connect(
-            self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA foreign_keys = ON")
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            # SQLite is built serialized here (sqlite3.threadsafety == 3), so one
+            # connection may serve the web app's worker threads.
+            self._db = sqlite3.connect(
+                self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if self._schema_version() is None:
+                self._create()
+            self._check_version()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot open the document store ({error})") from None
+        except OSError as error:
+            raise StoreError(f"{self.index_dir}: {error.strerror or error}") from None
+
+    def _schema_version(self) -> str | None:
+        """The stored schema version, read without a write transaction, so a reader
+        never waits for a writer."""
+        exists = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if not exists:
+            return None
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return row[0] if row else None
+
+    def _create(self) -> None:
         self._db.execute("PRAGMA journal_mode = WAL")
         with self.transaction():
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
-            self._check_version()
+            if self.meta("schema_version") is None:
+                self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     def close(self) -> None:
         self._db.close()
@@ -71,18 +105,14 @@ class DocumentStore:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+    def transaction(self) -> Transaction:
+        return Transaction(self._db, self.path)
 
     def _check_version(self) -> None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
-            self._db.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-        elif int(row[0]) != SCHEMA_VERSION:
+        stored = self._schema_version()
+        if stored is not None and int(stored) != SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: schema version {row[0]}, this newsdesk reads {SCHEMA_VERSION}"
+                f"{self.path}: schema version {stored}, this newsdesk reads {SCHEMA_VERSION}"
             )
 
     def meta(self, key: str) -> str | None:
@@ -95,15 +125,29 @@ class DocumentStore:
     # Writing
 
     def add(self, documents: Sequence[Document], chunker: Chunker) -> list[AddOutcome]:
-        """Store documents and their chunks in one transaction; nothing is written if any
-        step fails. Re-adding a stored document is a no-op; a known URL with new text
-        replaces the old version; a text already stored under another id is a duplicate."""
+        """Store documents and their chunks in one transaction, one outcome per document
+        in order. Chunking happens before the transaction, so the write lock is held only
+        for the inserts. A document that cannot be stored is a `failed` outcome and costs
+        only itself; an interruption or a full disk writes nothing."""
+        prepared = [_prepare(document, chunker) for document in documents]
         with self.transaction():
             self._check_chunking(chunker)
-            outcomes = [self._add_one(document, chunker) for document in documents]
-            if any(outcome.status in ("added", "updated") for outcome in outcomes):
+            outcomes = [self._add_guarded(document, chunks) for document, chunks in prepared]
+            if any(outcome.status in ("added", "updated", "separate") for outcome in outcomes):
                 self._bump_revision()
             return outcomes
+
+    def _add_guarded(self, document: Document, chunks: list[Chunk] | str) -> AddOutcome:
+        if isinstance(chunks, str):
+            return AddOutcome(document.doc_id, "failed", reason=chunks)
+        self._db.execute("SAVEPOINT one_document")
+        try:
+            outcome = self._add_one(document, chunks)
+        except (sqlite3.IntegrityError, ValueError, TypeError, OverflowError) as error:
+            self._db.execute("ROLLBACK TO one_document")
+            outcome = AddOutcome(document.doc_id, "failed", reason=one_line(str(error)))
+        self._db.execute("RELEASE one_document")
+        return outcome
 
     @property
     def revision(self) -> int:
@@ -126,9 +170,11 @@ class DocumentStore:
                 f"{self.path}: chunked with {stored}, not {wanted}; rebuild into a new index"
             )
 
-    def _add_one(self, document: Document, chunker: Chunker) -> AddOutcome:
+    def _add_one(self, document: Document, chunks: list[Chunk]) -> AddOutcome:
         existing = self._db.execute(
-            "SELECT content_hash FROM documents WHERE doc_id = ?", (document.doc_id,)
+            "SELECT content_hash, source, title, minhash, origin, origin_index "
+            "FROM documents WHERE doc_id = ?",
+            (document.doc_id,),
         ).fetchone()
         if existing and existing[0] == document.content_hash:
             return AddOutcome(document.doc_id, "unchanged")
@@ -136,16 +182,29 @@ class DocumentStore:
             "SELECT doc_id FROM documents WHERE content_hash = ? AND doc_id != ?",
             (document.content_hash, document.doc_id),
         ).fetchone()
+        if same_text and same_text[0] == separate_id(document):
+            return AddOutcome(same_text[0], "unchanged")
         if same_text:
             self._add_alias(document, same_text[0])
             return AddOutcome(document.doc_id, "duplicate", duplicate_of=same_text[0])
+        signature = neardup.signature(document.text)
+        if existing and not same_article(existing, document, signature):
+            return self._add_separate(document, chunks, signature)
         if existing:
             self._db.execute("DELETE FROM documents WHERE doc_id = ?", (document.doc_id,))
-        signature = neardup.signature(document.text)
         self._insert_document(document, signature)
-        self._insert_chunks(chunker.chunk(document))
-        near = self._link_near_duplicates(document.doc_id, signature)
+        self._insert_chunks(chunks)
+        near = nearlinks.link(self._db, document.doc_id, signature)
         return AddOutcome(document.doc_id, "updated" if existing else "added", None, near)
+
+    def _add_separate(self, document: Document, chunks: list[Chunk], signature) -> AddOutcome:
+        """A second article at a stored article's URL: kept under its own id, with the
+        URL as its link but not as its key."""
+        doc_id = separate_id(document)
+        self._insert_document(replace(document, doc_id=doc_id), signature, url_key=False)
+        self._insert_chunks([_rekeyed(chunk, doc_id) for chunk in chunks])
+        near = nearlinks.link(self._db, doc_id, signature)
+        return AddOutcome(doc_id, "separate", document.doc_id, near)
 
     def _add_alias(self, document: Document, doc_id: str) -> None:
         if document.url:
@@ -154,8 +213,9 @@ class DocumentStore:
                 (canonical_url(document.url), doc_id),
             )
 
-    def _insert_document(self, document: Document, signature: object) -> None:
+    def _insert_document(self, document: Document, signature: object, url_key=True) -> None:
         prov = document.provenance
+        key = canonical_url(document.url) if document.url and url_key else None
         self._db.execute(
             f"INSERT INTO documents ({_DOC_COLUMNS}, canonical_url, minhash, ingested_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -175,7 +235,7 @@ class DocumentStore:
                 prov.index,
                 prov.line,
                 document.content_hash,
-                canonical_url(document.url) if document.url else None,
+                key,
                 neardup.to_blob(signature),
                 datetime.now(UTC).isoformat(timespec="seconds"),
             ),
@@ -187,38 +247,6 @@ class DocumentStore:
             "VALUES (?, ?, ?, ?, ?, ?)",
             [(c.chunk_id, c.doc_id, c.position, c.start, c.end, c.n_tokens) for c in chunks],
         )
-
-    def _link_near_duplicates(
-        self, doc_id: str, signature: object
-    ) -> tuple[tuple[str, float], ...]:
-        if signature is None:
-            return ()
-        keys = neardup.band_keys(signature)
-        candidates: set[str] = set()
-        for band, bucket in keys:
-            rows = self._db.execute(
-                "SELECT doc_id FROM minhash_bands WHERE band = ? AND bucket = ?", (band, bucket)
-            )
-            candidates.update(row[0] for row in rows)
-        self._db.executemany(
-            "INSERT INTO minhash_bands (band, bucket, doc_id) VALUES (?, ?, ?)",
-            [(band, bucket, doc_id) for band, bucket in keys],
-        )
-        linked = []
-        for other in sorted(candidates - {doc_id}):
-            blob = self._db.execute(
-                "SELECT minhash FROM documents WHERE doc_id = ?", (other,)
-            ).fetchone()[0]
-            score = neardup.similarity(signature, neardup.from_blob(blob))
-            if score >= neardup.THRESHOLD:
-                pair = tuple(sorted((doc_id, other)))
-                self._db.execute(
-                    "INSERT OR REPLACE INTO near_duplicates (doc_id, other_id, similarity) "
-                    "VALUES (?, ?, ?)",
-                    (*pair, score),
-                )
-                linked.append((other, round(score, 3)))
-        return tuple(linked)
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document with its chunks, aliases and links; False if unknown."""
@@ -336,30 +364,21 @@ class DocumentStore:
         ]
 
     def near_duplicates(self, doc_id: str) -> list[tuple[str, float]]:
-        """(other doc_id, estimated Jaccard) for every near-duplicate, most similar first."""
-        rows = self._db.execute(
-            "SELECT other_id, similarity FROM near_duplicates WHERE doc_id = ? "
-            "UNION ALL SELECT doc_id, similarity FROM near_duplicates WHERE other_id = ? "
-            "ORDER BY 2 DESC, 1",
-            (doc_id, doc_id),
-        )
-        return [(other, similarity) for other, similarity in rows]
+        """(other doc_id, estimated Jaccard) for the most similar near-duplicates (at
+        most nearlinks.MAX_LINKS), most similar first."""
+        return nearlinks.linked(self._db, doc_id)
 
 
-class _Transaction:
-    """`BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` on any exception (Ctrl-C included)."""
+def _prepare(document: Document, chunker: Chunker) -> tuple[Document, list[Chunk] | str]:
+    """A document with its chunks, or with the one-line reason it cannot be chunked."""
+    try:
+        return document, chunker.chunk(document)
+    except (ValueError, OverflowError) as error:
+        return document, f"cannot chunk: {one_line(str(error))}"
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
 
-    def __enter__(self) -> None:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise StoreError(f"document store is busy ({error}); another writer holds it") from None
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+def _rekeyed(chunk: Chunk, doc_id: str) -> Chunk:
+    return replace(chunk, doc_id=doc_id, chunk_id=make_chunk_id(doc_id, chunk.position))
 
 
 def _document(row: tuple) -> Document:

@@ -12,12 +12,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from index.errors import NotFound
 from index.ingest import IngestReport
+from index.loaders.common import clean_string
 from index.searchindex import NewsIndex
 from search.answer import AnswerConfig, Answerer
 from search.related import RelatedConfig, RelatedFinder
 from search.retriever import RetrievalConfig, Retriever
 from search.types import Answer, Filters, Passage, Story
+
+MAX_K = 100
+MAX_QUERY_CHARS = 4_000
+
+
+def check_query(query: str, k: int) -> str:
+    """The query made safe to process (lone surrogates replaced, control characters
+    dropped); ValueError with a one-line reason for a k or a length out of range."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise ValueError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+    cleaned = clean_string(query or "")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise ValueError(
+            f"the question is {len(cleaned):,} characters; the limit is {MAX_QUERY_CHARS:,}"
+        )
+    return cleaned
 
 
 class Newsdesk:
@@ -60,12 +78,12 @@ class Newsdesk:
     def search(
         self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[Passage]:
-        return self.retriever.search(query, k, mode, filters)
+        return self.retriever.search(check_query(query, k), k, mode, filters)
 
     def ask(
         self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
     ) -> Answer:
-        return self.answerer.ask(question, k, mode, filters)
+        return self.answerer.ask(check_query(question, k), k, mode, filters)
 
     def related(
         self,
@@ -74,13 +92,15 @@ class Newsdesk:
         text: str | None = None,
         k: int = 10,
     ) -> list[Story]:
-        """Related coverage of a stored document (by id or URL) or of a pasted text."""
+        """Related coverage of a stored document (by id or URL) or of a pasted text.
+        Raises NotFound for an id or URL the archive does not hold."""
         if text is not None:
-            return self.finder.for_text(text, k)
+            return self.finder.for_text(check_query(text[:MAX_QUERY_CHARS], k), k)
+        check_query("", k)
         if url is not None:
             document = self.index.store.find_by_url(url)
             if document is None:
-                raise KeyError(f"no stored document at {url}")
+                raise NotFound(f"no stored document at {url}")
             doc_id = document.doc_id
         if doc_id is None:
             raise ValueError("give a doc_id, a url or a text")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from index.analyzer import STOP_WORDS
 from index.documents import Document
+from index.errors import NotFound
 from index.generation import Generation
 from index.searchindex import NewsIndex
 from search.retriever import doc_ref
@@ -44,7 +45,7 @@ class RelatedFinder:
     def for_document(self, doc_id: str, k: int | None = None) -> list[Story]:
         subject = self.index.document(doc_id)
         if subject is None:
-            raise KeyError(doc_id)
+            raise NotFound(f"no stored document with id {doc_id}")
         excluded = {doc_id} | {other for other, _ in self.index.store.near_duplicates(doc_id)}
         generation = self.index.snapshot()
         dense = generation.document_neighbours(doc_id, self.config.depth)
@@ -78,13 +79,14 @@ class RelatedFinder:
         stories: list[list[tuple[Document, RelatedItem]]] = []
         for doc_id in ranked:
             document = store.get(doc_id)
+            if document is None:
+                continue  # removed since the generation being served was built
+            others = (store.get(other) for other, _ in store.near_duplicates(doc_id))
             item = RelatedItem(
                 document=doc_ref(document),
                 score=round(cosine.get(doc_id, 0.0), 4),
                 reason=reason(subject_names, document, generation),
-                also_in=tuple(
-                    doc_ref(store.get(other)) for other, _ in store.near_duplicates(doc_id)
-                ),
+                also_in=tuple(doc_ref(other) for other in others if other is not None),
             )
             home = self._story_for(generation, document, stories)
             if home is None:

@@ -3,7 +3,7 @@ collapsed so that one document, and one story run by several outlets, is one res
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.documents import Document
 from index.generation import Generation
@@ -167,11 +167,12 @@ class Retriever:
             for other in near:
                 owner.setdefault(other, len(results) - 1)
         documents: dict[str, Document | None] = {}
-        return [
-            self._passage(rank, item, breakdown, documents) for rank, item in enumerate(results, 1)
-        ]
+        built = (self._passage(item, breakdown, documents) for item in results)
+        # A document removed between reading its chunk and its metadata is skipped.
+        kept = [passage for passage in built if passage is not None]
+        return [replace(passage, rank=rank) for rank, passage in enumerate(kept, 1)]
 
-    def _passage(self, rank: int, item: dict, breakdown: dict[int, Scores], documents) -> Passage:
+    def _passage(self, item: dict, breakdown: dict[int, Scores], documents) -> Passage | None:
         """`documents` caches documents by id for the duration of one search."""
         store = self.index.store
 
@@ -182,9 +183,11 @@ class Retriever:
 
         chunk = item["chunk"]
         document = get(chunk.doc_id)
+        if document is None:
+            return None
         also_in = tuple(doc_ref(get(other)) for other in item["near"] if get(other))
         return Passage(
-            rank=rank,
+            rank=0,
             chunk_id=chunk.chunk_id,
             doc_id=chunk.doc_id,
             title=document.title,

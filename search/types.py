@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from index.documents import DocumentSummary
 
@@ -20,6 +20,36 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.since or self.until or self.sources or self.authors)
+
+    @classmethod
+    def between(
+        cls,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sources: tuple[str, ...] = (),
+        authors: tuple[str, ...] = (),
+    ) -> Filters:
+        """Filters from user-given bounds: an `until` at midnight (a date without a time)
+        includes that whole day; 9999-12-31 stays inside the calendar. Raises
+        ValueError naming both dates when `since` is after `until`."""
+        if until is not None and until.timetz().replace(tzinfo=None) == time(0):
+            until = end_of_day(until)
+        if since and until and since > until:
+            raise ValueError(
+                f"the date range is inverted: from {since:%Y-%m-%d} is after until {until:%Y-%m-%d}"
+            )
+        return cls(since, until, tuple(sources), tuple(authors))
+
+
+def end_of_day(moment: datetime) -> datetime:
+    """The last microsecond of `moment`'s day (UTC when naive), clamped to the calendar."""
+    start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    try:
+        return start + timedelta(days=1) - timedelta(microseconds=1)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=start.tzinfo)
 
 
 # A document named briefly (where else a story ran, what a result relates to): the

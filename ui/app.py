@@ -3,15 +3,17 @@ manage the archive. Gradio is imported only here, when the app is built."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
 from index.dates import parse_date
+from index.errors import NewsdeskError, NotFound
 from search.types import Filters
 from ui import library
 from ui.html import CSS, NOT_READY, answer_html, message_html, stories_html
 from ui.render import answer_json, stories_json
-from ui.service import UPLOAD_TYPES, DeskService
+from ui.service import MAX_UPLOAD_FILES, DeskService
 
 MODES = ["hybrid", "bm25", "dense"]
 PLACEHOLDER = "What did China's commerce ministry say about the new US restrictions on Huawei?"
@@ -20,14 +22,12 @@ PRIVATE = {"api_visibility": "private"}
 
 def parse_filters(since: str, until: str, outlets, authors) -> Filters:
     """Filters from the form; a date-only `until` includes that whole day."""
-    start = parse_date(since) if since and since.strip() else None
-    end = parse_date(until) if until and until.strip() else None
+    start = parse_date(since, plausible=False) if since and since.strip() else None
+    end = parse_date(until, plausible=False) if until and until.strip() else None
     for label, raw, value in (("from", since, start), ("until", until, end)):
         if raw and raw.strip() and value is None:
             raise ValueError(f"'{raw}' is not a date for “{label}” (try 2020-05-18)")
-    if end is not None and end.hour == end.minute == end.second == 0:
-        end = end.replace(hour=23, minute=59, second=59)
-    return Filters(start, end, tuple(outlets or ()), tuple(authors or ()))
+    return Filters.between(start, end, tuple(outlets or ()), tuple(authors or ()))
 
 
 class Handlers:
@@ -51,9 +51,9 @@ class Handlers:
             return message_html(f"Type a question about the archive, e.g. “{PLACEHOLDER}”")
         try:
             filters = parse_filters(since, until, outlets, authors)
-        except ValueError as error:
+            answer = self.service.reader.ask(question.strip(), k=5, mode=mode, filters=filters)
+        except (ValueError, NewsdeskError) as error:
             return message_html(str(error))
-        answer = self.service.reader.ask(question.strip(), k=5, mode=mode, filters=filters)
         return answer_html(answer)
 
     def related(self, doc_id: str | None, pasted: str) -> str:
@@ -67,8 +67,10 @@ class Handlers:
                 return stories_html(desk.related(text=pasted))
             if doc_id:
                 return stories_html(desk.related(doc_id=doc_id))
-        except KeyError:
+        except NotFound:
             return message_html("That document is not in the archive.")
+        except (ValueError, NewsdeskError) as error:
+            return message_html(str(error))
         return message_html("Pick a document or paste a URL or text.")
 
     def add(self, files, urls: str):
@@ -76,7 +78,10 @@ class Handlers:
         links = [u.strip() for u in (urls or "").splitlines() if u.strip()]
         if not uploads and not links:
             return [["", "nothing to add", 0, "choose files or paste URLs"]], self.status()
-        report = self.service.add_uploads(uploads, links)
+        try:
+            report = self.service.add_uploads(uploads, links)
+        except NewsdeskError as error:
+            return [["", "failed", 0, str(error)]], self.status()
         return library.report_rows(report), self.status()
 
     def remove(self, doc_id: str | None) -> None:
@@ -144,9 +149,8 @@ def _library_tab(gr) -> SimpleNamespace:
         ui.per_month = gr.BarPlot(x="month", y="documents", title="Documents per month")
     with gr.Row():
         ui.files = gr.File(
-            label="Add files (feeds, pages, exports; 20 MB each)",
+            label=f"Add files (feeds, pages, exports; up to {MAX_UPLOAD_FILES} of 20 MB each)",
             file_count="multiple",
-            file_types=UPLOAD_TYPES,
             elem_id="nd-upload",
         )
         ui.urls = gr.Textbox(label="…or URLs (feeds or pages), one per line", lines=4)
@@ -173,10 +177,12 @@ def _library_tab(gr) -> SimpleNamespace:
 
 
 def build_app(service: DeskService):
+    # Nothing leaves the machine unless the user asks: no usage analytics.
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
     handlers = Handlers(service)
-    with gr.Blocks(title="newsdesk — search desk") as app:
+    with gr.Blocks(title="newsdesk — search desk", analytics_enabled=False) as app:
         gr.Markdown("## newsdesk · search desk")
         status = gr.Markdown(handlers.status(), elem_id="nd-status")
         with gr.Tabs():
@@ -243,7 +249,8 @@ def _api_endpoints(gr, service: DeskService) -> None:
         return stories_json(desk.related(doc_id=doc_id, k=int(k)))
 
     def api_add(urls: list[str]) -> dict:
-        """Ingest feeds or pages by URL; returns what was ingested and what failed."""
+        """Ingest feeds or pages by http(s) URL (never a path on the server); returns
+        what was ingested and what failed, per URL."""
         from ui.output import report_json
 
         return report_json(service.add_uploads([], [u for u in urls if u.strip()]))
@@ -257,6 +264,11 @@ def serve(
     index_dir: Path, host: str, port: int | None, model: str | None = None, block: bool = True
 ):
     """Start the app; on an empty index the demo corpus is built in the background."""
+    from index.embedding import limit_threads, query_threads
+
+    # The background writer shares this process: one thread per question keeps answers
+    # quick while it embeds (docs/benchmarks.md).
+    limit_threads(query_threads())
     service = DeskService(index_dir, model)
     service.start(build_demo=True)
     app = build_app(service)

@@ -4,13 +4,15 @@ so `newsdesk --help` and argument errors answer at once."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import sqlite3
 import sys
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from index.errors import NewsdeskError
+from index.errors import NewsdeskError, NotFound, one_line, printable
 
 MODES = ("hybrid", "bm25", "dense")
 
@@ -38,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a question with cited sentences")
     ask.add_argument("question")
-    ask.add_argument("-k", type=int, default=5, help="passages to return (default 5)")
+    ask.add_argument("-k", type=_k_arg, default=5, help="passages to return, 1-100 (default 5)")
     ask.add_argument("--since", type=_date_arg, help="published on or after DATE")
     ask.add_argument("--until", type=_date_arg, help="published on or before DATE")
     ask.add_argument("--source", action="append", default=[], help="outlet (repeatable)")
@@ -49,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     related = sub.add_parser("related", help="related coverage of a document or a text")
     related.add_argument("target", nargs="?", metavar="DOC_ID|URL")
     related.add_argument("--text", help="find coverage related to this text instead")
-    related.add_argument("-k", type=int, default=10, help="related documents (default 10)")
+    related.add_argument("-k", type=_k_arg, default=10, help="related documents (default 10)")
     _common(related)
 
     info = sub.add_parser("info", help="counts, model, sizes and build time of the index")
@@ -116,9 +118,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _date_arg(text: str) -> datetime:
     from index.dates import parse_date
 
-    value = parse_date(text)
+    value = parse_date(text, plausible=False)
     if value is None:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (try 2020-05-18)")
+        raise argparse.ArgumentTypeError(f"not a usable date: {one_line(text)!r} (try 2020-05-18)")
+    return value
+
+
+def _k_arg(text: str) -> int:
+    from search.desk import MAX_K
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_K:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_K}, not {text!r}")
     return value
 
 
@@ -129,15 +143,30 @@ def main(argv: list[str] | None = None) -> int:
                 "eval": cmd_eval, "serve": cmd_serve}  # fmt: skip
     try:
         return handlers[args.command](args)
-    except NewsdeskError as error:
-        print(f"newsdesk: {error}", file=sys.stderr)
-        return 2
-    except KeyError as error:
-        print(f"newsdesk: not found: {error.args[0]}", file=sys.stderr)
-        return 2
+    except (NewsdeskError, ValueError) as error:
+        return _fail(str(error))
+    except sqlite3.Error as error:
+        return _fail(f"document store: {error}")
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            return _closed_pipe()
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(f"{where}{error.strerror or error}")
     except KeyboardInterrupt:
-        print("newsdesk: interrupted; the index is as it was before this command", file=sys.stderr)
-        return 130
+        return _fail("interrupted; the index is as it was before this command", 130)
+
+
+def _fail(message: str, status: int = 2) -> int:
+    with contextlib.suppress(BrokenPipeError):
+        print(f"newsdesk: {one_line(message)}", file=sys.stderr)
+    return status
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (`newsdesk ask … | head`): stop quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
 
 
 def _desk(args: argparse.Namespace, build_demo: bool = True):
@@ -162,7 +191,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ui.output import report_json, report_lines
 
     report = IngestReport(tuple(load_sources(args.targets)))
-    _emit(args, report_json(report), report_lines(report))
+    lines = report_lines(report)
+    errors = [line for line in lines if line.startswith("error: ")]
+    _emit(args, report_json(report), [line for line in lines if line not in errors], errors)
     return 1 if report.failed else 0
 
 
@@ -171,7 +202,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     with _desk(args, build_demo=False) as desk:
         report = desk.add(args.targets)
-    _emit(args, report_json(report), report_lines(report))
+    lines = report_lines(report)
+    errors = [line for line in lines if line.startswith("error: ")]
+    _emit(args, report_json(report), [line for line in lines if line not in errors], errors)
     return 1 if report.failed else 0
 
 
@@ -199,10 +232,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from search.types import Filters
     from ui.render import answer_json, answer_lines
 
-    until = args.until
-    if until is not None and until.time() == time(0):
-        until = until + timedelta(days=1) - timedelta(microseconds=1)
-    filters = Filters(args.since, until, tuple(args.source), tuple(args.author))
+    filters = Filters.between(args.since, args.until, tuple(args.source), tuple(args.author))
+    _limit_threads()
     with _desk(args) as desk:
         answer = desk.ask(args.question, k=args.k, mode=args.mode, filters=filters)
     _emit(args, answer_json(answer), answer_lines(answer))
@@ -210,11 +241,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_related(args: argparse.Namespace) -> int:
-    from index.reading import is_url
+    from index.fetching import is_url
     from ui.render import stories_json, story_lines
 
     if (args.target is None) == (args.text is None):
         raise NewsdeskError("give either a DOC_ID or URL, or --text")
+    _limit_threads()
     with _desk(args) as desk:
         if args.text is not None:
             stories = desk.related(text=args.text, k=args.k)
@@ -280,17 +312,31 @@ def cmd_remove(args: argparse.Namespace) -> int:
     with _desk(args, build_demo=False) as desk:
         removed = desk.delete(args.doc_id)
     if not removed:
-        raise KeyError(args.doc_id)
+        raise NotFound(f"no stored document with id {args.doc_id}")
     _emit(args, {"removed": args.doc_id}, [f"removed {args.doc_id}"])
     return 0
 
 
-def _emit(args: argparse.Namespace, payload: object, lines: list[str]) -> None:
+def _limit_threads() -> None:
+    """A question's path runs on one thread (NEWSDESK_QUERY_THREADS to change it), so
+    a writer beside it on the same cores does not make it wait (docs/benchmarks.md)."""
+    from index.embedding import limit_threads, query_threads
+
+    limit_threads(query_threads())
+
+
+def _emit(
+    args: argparse.Namespace, payload: object, lines: list[str], errors: list[str] = ()
+) -> None:
+    """JSON or text on stdout; `errors` (text mode) go to stderr. Text lines are shown
+    with control characters escaped, so a title cannot drive the terminal."""
     if getattr(args, "json", False):
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print("\n".join(lines))
+        print("\n".join(printable(line) for line in lines))
+    for line in errors if not getattr(args, "json", False) else ():
+        print(one_line(line), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -74,17 +74,19 @@ def listing_rows(desk: Newsdesk, page: int) -> list[list[str]]:
 
 
 def report_rows(report: IngestReport) -> list[list[object]]:
-    """One row per uploaded file or URL: what it gave, or why it failed."""
-    statuses = {o.doc_id: o.status for o in report.outcomes}
+    """One row per uploaded file or URL: what it gave, or why it failed, with the
+    records that were skipped or could not be stored."""
     rows: list[list[object]] = []
-    for source in report.sources:
+    for source, outcomes in report.source_outcomes():
         name = source.origin.removeprefix("upload:")
         if source.error:
             rows.append([name, "failed", 0, source.error])
             continue
-        counts = Counter(statuses.get(d.doc_id, "?") for d in source.documents)
-        detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        if source.problems:
-            detail += f"; {len(source.problems)} records skipped"
-        rows.append([name, f"ok ({source.format})", len(source.documents), detail])
+        counts = Counter(outcome.status for outcome in outcomes)
+        notes = [", ".join(f"{n} {status}" for status, n in sorted(counts.items()))]
+        notes += [f"{o.doc_id}: {o.reason}" for o in outcomes if o.status == "failed"][:5]
+        notes += [f"skipped {problem}" for problem in source.problems[:5]]
+        if len(source.problems) > 5:
+            notes.append(f"… {len(source.problems) - 5} more skipped")
+        rows.append([name, f"ok ({source.format})", len(source.documents), "; ".join(notes)])
     return rows

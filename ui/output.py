@@ -49,6 +49,7 @@ def report_json(report: IngestReport) -> dict[str, object]:
                 "doc_id": outcome.doc_id,
                 "status": outcome.status,
                 "duplicate_of": outcome.duplicate_of,
+                "reason": outcome.reason,
                 "near_duplicates": [
                     {"doc_id": other, "similarity": score}
                     for other, score in outcome.near_duplicates
@@ -68,15 +69,29 @@ def document_line(document: Document) -> str:
     return f"  {document.doc_id}  {date}  {document.source or '(no outlet)'}  {title}{by}"
 
 
+def _outcome_note(outcome) -> str:
+    if outcome is None or outcome.status in ("added", "unchanged"):
+        return ""
+    if outcome.status == "failed":
+        return f"  [failed: {outcome.reason}]"
+    if outcome.status == "separate":
+        return f"  [kept as {outcome.doc_id}: its URL belongs to {outcome.duplicate_of}]"
+    if outcome.status == "duplicate":
+        return f"  [duplicate of {outcome.duplicate_of}]"
+    return f"  [{outcome.status}]"
+
+
 def report_lines(report: IngestReport) -> list[str]:
     lines = []
-    for source in report.sources:
+    for source, outcomes in report.source_outcomes():
         if source.error:
             lines.append(f"error: {source.error}")
             continue
         count = len(source.documents)
         lines.append(f"{source.origin}  [{source.format}]  {count} document{'s' * (count != 1)}")
-        lines.extend(document_line(document) for document in source.documents)
+        for position, document in enumerate(source.documents):
+            outcome = outcomes[position] if outcomes else None
+            lines.append(document_line(document) + _outcome_note(outcome))
         lines.extend(f"  skipped: {problem}" for problem in source.problems)
     total = sum(len(source.documents) for source in report.sources)
     lines.append(

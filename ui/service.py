@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.corpus import demo_corpus_dir
-from index.errors import IngestError
-from index.ingest import IngestReport, SourceResult, load_source, parse_source
+from index.errors import one_line
+from index.fetching import is_url
+from index.ingest import IngestReport, SourceResult, guarded_parse, load_source
 from index.reading import RawSource
 from search.desk import Newsdesk
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_FILES = 20
-UPLOAD_TYPES = [".txt", ".html", ".htm", ".xml", ".rss", ".atom", ".json", ".jsonl", ".csv"]
 
 
 @dataclass
@@ -77,18 +77,20 @@ class DeskService:
         return self._writer
 
     def add_uploads(self, uploads: list[tuple[str, bytes]], urls: list[str]) -> IngestReport:
-        """Ingest uploaded files (display name, bytes) and URLs in one store transaction,
-        then build the next generation. Names are only displayed, never used as paths."""
-        sources: list[SourceResult] = []
-        for name, data in uploads[:MAX_UPLOAD_FILES]:
-            if len(data) > MAX_UPLOAD_BYTES:
-                sources.append(SourceResult(name, None, error=f"{name}: file is over 20 MB"))
-                continue
-            try:
-                sources.append(parse_source(RawSource(origin=f"upload:{name}", data=data)))
-            except IngestError as error:
-                sources.append(SourceResult(name, None, error=f"{name}: {error.reason}"))
-        sources.extend(load_source(url) for url in urls)
+        """Ingest uploaded files (display name, bytes) and http(s) URLs, then build the
+        next generation. Uploads are detected by content, like files on the command
+        line; names are only displayed, never used as paths, and nothing else on the
+        server is ever read. Every file and URL gets a line in the report."""
+        sources = [_upload_source(name, data) for name, data in uploads[:MAX_UPLOAD_FILES]]
+        sources.extend(
+            SourceResult(f"upload:{name}", None, error=_refused(name, _OVER_COUNT))
+            for name, _ in uploads[MAX_UPLOAD_FILES:]
+        )
+        for url in urls:
+            if is_url(url):
+                sources.append(load_source(url))
+            else:
+                sources.append(SourceResult(url, None, error=_refused(url, _NOT_URL)))
         with self._write_lock:
             return self.writer().index.add_results(sources)
 
@@ -100,3 +102,23 @@ class DeskService:
         self.reader.close()
         if self._writer is not None:
             self._writer.close()
+
+
+_OVER_COUNT = f"not taken: one upload holds at most {MAX_UPLOAD_FILES} files; add it again"
+_OVER_SIZE = f"not taken: over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit of an upload"
+_NOT_URL = "not an http(s) URL; the web app adds uploaded files and http(s) URLs only"
+
+
+def _refused(name: str, reason: str) -> str:
+    return f"{one_line(name)}: {reason}"
+
+
+def _upload_source(name: str, data: bytes) -> SourceResult:
+    origin = f"upload:{name}"
+    if len(data) > MAX_UPLOAD_BYTES:
+        return SourceResult(origin, None, error=_refused(name, _OVER_SIZE))
+    result = guarded_parse(RawSource(origin=origin, data=data))
+    if result.error:
+        reason = result.error.split(": ", 1)[-1]
+        return SourceResult(origin, None, error=_refused(name, reason))
+    return result

@@ -12,7 +12,7 @@ import re
 from index.dates import from_struct_time
 from index.documents import Document, Provenance
 from index.errors import IngestError
-from index.loaders.common import build_document
+from index.loaders.common import RecordError, build_document
 from index.loaders.htmltext import html_to_text
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+")
@@ -37,7 +37,8 @@ def outlet_from_feed_title(title: str) -> str | None:
     return parts[-1] if parts else None
 
 
-def load_feed(data: bytes, origin: str) -> list[Document]:
+def load_feed(data: bytes, origin: str, problems: list[str] | None = None) -> list[Document]:
+    """One document per item; an unusable item is noted in `problems` and skipped."""
     import feedparser
 
     check_xml(data, origin)
@@ -47,30 +48,38 @@ def load_feed(data: bytes, origin: str) -> list[Document]:
         raise IngestError(origin, "feed has no items")
     channel = parsed.feed
     outlet = outlet_from_feed_title(channel.get("title", ""))
-    language = channel.get("language")
     documents = []
     for index, entry in enumerate(parsed.entries):
-        body = entry.content[0].value if entry.get("content") else entry.get("summary", "")
-        text = html_to_text(body) or html_to_text(entry.get("title", ""))
-        if not text:
+        try:
+            document = _item_document(entry, index, origin, outlet, channel.get("language"))
+        except RecordError as error:
+            if problems is not None:
+                problems.append(f"item {index + 1}: {error}")
             continue
-        source = entry.get("source", {}).get("title") or outlet
-        authors = [author.get("name", "") for author in entry.get("authors", [])]
-        if not any(authors) and entry.get("author"):
-            authors = [entry.get("author")]
-        documents.append(
-            build_document(
-                text=text,
-                title=html_to_text(entry.get("title", "")),
-                url=entry.get("link"),
-                source=source,
-                authors=authors,
-                published=from_struct_time(
-                    entry.get("published_parsed") or entry.get("updated_parsed")
-                ),
-                language=language,
-                external_id=entry.get("id"),
-                provenance=Provenance(origin, "feed", index),
-            )
-        )
+        documents.append(document)
+    if not documents:
+        detail = f" ({problems[0]})" if problems else ""
+        raise IngestError(origin, f"no usable items{detail}")
     return documents
+
+
+def _item_document(entry, index: int, origin: str, outlet: str | None, language) -> Document:
+    body = entry.content[0].value if entry.get("content") else entry.get("summary", "")
+    text = html_to_text(body) or html_to_text(entry.get("title", ""))
+    if not text:
+        raise RecordError("no text")
+    source = entry.get("source", {}).get("title") or outlet
+    authors = [author.get("name", "") for author in entry.get("authors", [])]
+    if not any(authors) and entry.get("author"):
+        authors = [entry.get("author")]
+    return build_document(
+        text=text,
+        title=html_to_text(entry.get("title", "")),
+        url=entry.get("link"),
+        source=source,
+        authors=authors,
+        published=from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+        language=language,
+        external_id=entry.get("id"),
+        provenance=Provenance(origin, "feed", index),
+    )

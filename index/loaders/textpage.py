@@ -28,7 +28,7 @@ from index.lines import (
     site_name,
     words,
 )
-from index.loaders.common import build_document
+from index.loaders.common import RecordError, build_document
 
 Line = tuple[int, str]  # (1-based line number, stripped text)
 
@@ -43,7 +43,7 @@ class _Article:
     source: str | None = None
 
 
-def load_text_page(text: str, origin: str) -> list[Document]:
+def load_text_page(text: str, origin: str, problems: list[str] | None = None) -> list[Document]:
     lines = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1)]
     lines = [(number, line) for number, line in lines if line]
     if not lines:
@@ -60,17 +60,27 @@ def load_text_page(text: str, origin: str) -> list[Document]:
         raise IngestError(origin, "no article text found (no paragraph of running text)")
     if site and any(article.headline == lines[0][1] for article in articles):
         site = None
-    return [
-        build_document(
-            text="\n\n".join(article.paragraphs),
-            title=article.headline,
-            source=article.source or site,
-            authors=article.authors,
-            published=article.published,
-            provenance=Provenance(origin, "text", index, article.first_line),
-        )
-        for index, article in enumerate(articles)
-    ]
+    documents = []
+    for index, article in enumerate(articles):
+        try:
+            documents.append(_article_document(article, origin, index, site))
+        except RecordError as error:
+            if problems is not None:
+                problems.append(f"article at line {article.first_line}: {error}")
+    if not documents:
+        raise IngestError(origin, f"no usable article ({problems[0] if problems else 'empty'})")
+    return documents
+
+
+def _article_document(article: _Article, origin: str, index: int, site: str | None) -> Document:
+    return build_document(
+        text="\n\n".join(article.paragraphs),
+        title=article.headline,
+        source=article.source or site,
+        authors=article.authors,
+        published=article.published,
+        provenance=Provenance(origin, "text", index, article.first_line),
+    )
 
 
 def _body(lines: list[Line]) -> tuple[int, list[str]] | None:

@@ -12,8 +12,8 @@ import pytest
 
 from index.detect import detect_format
 from index.errors import IngestError
+from index.fetching import fetch_url
 from index.ingest import load_source, load_sources
-from index.reading import fetch_url
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
@@ -156,7 +156,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def local_server() -> Iterator[str]:
+def local_server(monkeypatch) -> Iterator[str]:
+    # Loopback is refused by default; the documented setting allows a named host.
+    monkeypatch.setenv("NEWSDESK_ALLOW_HOSTS", "127.0.0.1")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

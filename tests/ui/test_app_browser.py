@@ -69,6 +69,9 @@ def page(browser, server):
     dialogs: list[str] = []
     opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     opened.dialogs = dialogs
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    opened.requested = requested
     opened.goto(server)
     opened.wait_for_selector("#nd-question textarea")
     yield opened
@@ -193,3 +196,37 @@ def test_named_api_endpoints_answer_scripts(server):
     stories = client.predict("", "", "TikTok counterintelligence threat senators", 5,
                              api_name="/related")  # fmt: skip
     assert stories and stories[0]["items"]
+
+
+def test_the_page_makes_no_request_that_leaves_the_machine(page, server):
+    from urllib.parse import urlsplit
+
+    _ask(page, QUESTION)
+    page.get_by_role("tab", name="Library").click()
+    page.wait_for_selector("#nd-library-summary strong")
+    page.wait_for_timeout(1500)
+    hosts = {urlsplit(url).hostname for url in page.requested if url.startswith("http")}
+    assert hosts == {"127.0.0.1"}, sorted(set(page.requested))
+    config = page.evaluate("window.gradio_config")
+    assert config["analytics_enabled"] is False
+
+
+def test_the_add_endpoint_never_reads_a_path_on_the_server(server, tmp_path):
+    from gradio_client import Client
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Secret memo\n\nThe board will sell the harbour land to the mayor's cousin.")
+    secret.chmod(0o600)
+    client = Client(server, verbose=False)
+    report = client.predict([str(secret), "file:///etc/passwd", "http://127.0.0.1:9/feed"],
+                            api_name="/add")  # fmt: skip
+    errors = [source["error"] for source in report["sources"]]
+    assert (
+        errors[0]
+        == f"{secret}: not an http(s) URL; the web app adds uploaded files and http(s) URLs only"
+    )
+    assert "not an http(s) URL" in errors[1]
+    assert "refused: 127.0.0.1 resolves to a loopback address" in errors[2]
+    answer = client.predict("Who will buy the harbour land?", 3, "hybrid", "", "", [], [],
+                            api_name="/ask")  # fmt: skip
+    assert all("cousin" not in passage["text"] for passage in answer["passages"])

@@ -77,7 +77,7 @@ def test_ask_human_output_and_filters(index_dir):
     dates = [p["published"][:10] for p in json.loads(filtered.stdout)["passages"]]
     assert len(dates) == 3 and all("2020-05-01" <= d <= "2020-05-18" for d in dates)
     bad = _run(index_dir, "ask", "Huawei", "--since", "not-a-date")
-    assert bad.returncode == 2 and "not a date: 'not-a-date'" in bad.stderr
+    assert bad.returncode == 2 and "not a usable date: 'not-a-date'" in bad.stderr
 
 
 def test_related_and_info(index_dir):
@@ -89,7 +89,7 @@ def test_related_and_info(index_dir):
         related[0]["items"][0]
     )
     unknown = _run(index_dir, "related", "no-such-doc")
-    assert unknown.returncode == 2 and "not found: no-such-doc" in unknown.stderr
+    assert unknown.returncode == 2 and "no stored document with id no-such-doc" in unknown.stderr
     info = json.loads(_run(index_dir, "info", "--json").stdout)
     assert info["documents"] == 81 and info["chunks"] >= 81
     assert info["model"]["name"] == "all-MiniLM-L6-v2"
