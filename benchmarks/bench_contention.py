@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_load import QUESTIONS  # noqa: E402
 from index.corpus import demo_corpus_dir  # noqa: E402
-from index.embedding import limit_threads  # noqa: E402
+from index.derived.embedding import limit_threads  # noqa: E402
 from search.desk import Newsdesk  # noqa: E402
 
 WRITER_CORPUS = ROOT.parent / "shared" / "eval" / "rtqa-2025" / "corpus.jsonl"

@@ -30,24 +30,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index import integrity  # noqa: E402
+from index.archive.store import DocumentStore  # noqa: E402
 from index.corpus import demo_corpus_dir  # noqa: E402
-from index.searchindex import _FileLock  # noqa: E402
-from index.store import DocumentStore  # noqa: E402
+from index.derived.lock import WriterLock  # noqa: E402
 from search.desk import Newsdesk  # noqa: E402
+from tests.index.ingest.hostile_cases import write_articles  # noqa: E402
 
 QUESTION = "What did China's commerce ministry say about the new US restrictions on Huawei?"
 
 
 def batch(folder: Path, tag: str, count: int = 12) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        (folder / f"{tag}-{n}.txt").write_text(
-            f"Board {tag} votes on measure {n}\n\n"
-            f"The {tag} board voted on measure {n} on Monday, approving money for bridges, "
-            f"clinics and a flood barrier in ward {n}. Critics said the {tag} measure left "
-            f"too little for buses and would raise fees for residents within two years."
-        )
-    return folder
+    return write_articles(folder, count, tag)
 
 
 def newsdesk(index: Path, *args: str) -> subprocess.Popen:
@@ -65,7 +58,7 @@ def check(index: Path, before: set[str], removing: str | None, batch_ids: int) -
     """Problems after a crash; empty when the index is whole. Opens it afresh."""
     found: list[str] = []
     try:
-        with _FileLock(index / ".writer.lock", 0):
+        with WriterLock(index, 0):
             pass
     except Exception as error:  # a stale lock shows here
         found.append(f"lock: {error}")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from index.corpus import demo_corpus_dir  # noqa: E402
 from search.desk import Newsdesk  # noqa: E402
 from search.types import Filters  # noqa: E402
-from tests.index.hostile_cases import CASES, GOOD_ARTICLE  # noqa: E402
+from tests.index.ingest.hostile_cases import CASES, GOOD_ARTICLE  # noqa: E402
 
 
 def file_rows(desk: Newsdesk, work: Path) -> list[str]:

@@ -28,11 +28,11 @@ import numpy as np
 
 from eval.datasets import load_dataset
 from eval.prepare import IndexParams, prepare_index
-from index.analyzer import analyze
-from index.bm25 import BM25Index
-from index.chunking import embedding_text
-from index.embedding import Embedder
-from index.vectors import VectorStore
+from index.derived.bm25 import BM25Index
+from index.derived.embedding import Embedder
+from index.derived.vectors import VectorStore
+from index.text.analyzer import analyze
+from index.text.chunking import embedding_text
 from search.retriever import Retriever
 
 
@@ -131,13 +131,13 @@ def hnsw_recall(approximate: VectorStore, queries: int = 200) -> float:
 def subset_index(dataset, full_index, rows: int, folder: Path):
     """A NewsIndex over the first documents of the corpus holding about `rows` chunks,
     embeddings from the shared cache; returns it with ingestion throughput figures."""
-    from index.chunking import Chunker
-    from index.ingest import ingest
-    from index.store import DocumentStore
-    from index.tokenizer import WordPieceTokenizer
+    from index.archive.store import DocumentStore
+    from index.batch import ingest
+    from index.text.chunking import Chunker
+    from index.text.tokenizer import WordPieceTokenizer
 
     corpus = Path(dataset.corpus_targets[0])
-    per_document = full_index.manifest()["chunks"] / full_index.manifest()["documents"]
+    per_document = full_index.manifest().chunks / full_index.manifest().documents
     kept = []
     with open(corpus) as handle:
         for line in handle:
@@ -152,7 +152,7 @@ def subset_index(dataset, full_index, rows: int, folder: Path):
         report = ingest([str(subset)], store, Chunker(WordPieceTokenizer()))
         seconds = time.perf_counter() - started
         tokens = sum(c.n_tokens for c in store.chunks())
-    from index.searchindex import NewsIndex
+    from index.newsindex import NewsIndex
 
     index = NewsIndex(folder / "index", embedding_cache=full_index.cache_path)
     index.add([str(subset)])
@@ -161,7 +161,7 @@ def subset_index(dataset, full_index, rows: int, folder: Path):
         "ingest_seconds": round(seconds, 1),
         "ingest_docs_per_s": round(len(report.outcomes) / seconds, 1),
         "ingest_tokens_per_s": round(tokens / seconds),
-        "chunks": index.manifest()["chunks"],
+        "chunks": index.manifest().chunks,
     }
     return index, figures
 
@@ -183,8 +183,8 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, 2 cores",
         "dataset": dataset.name,
-        "documents": manifest["documents"],
-        "chunks": manifest["chunks"],
+        "documents": manifest.documents,
+        "chunks": manifest.chunks,
         "index_prepare_s": round(time.perf_counter() - started, 1),
         **embedding_throughput([c.text for c in chunks], sum(c.n_tokens for c in chunks)),
     }

@@ -48,7 +48,7 @@ def main() -> None:
                 negatives.append(best_relevance(demo.answerer, query.text)[0])
     rgb = load_dataset(args.eval_dir / "rgb-en-fact")
     index, _ = prepare_index(rgb, IndexParams())
-    answerer = Answerer(Retriever(index))
+    answerer = Answerer(Retriever(index), lambda: index.embedder)
     for query in rgb.queries[: args.per_set]:
         score, text = best_relevance(answerer, query.text)
         if any(normalize_text(a) in normalize_text(text) for a in query.answers):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from eval.compare import Comparison, compare
@@ -21,36 +20,44 @@ from search.retriever import RetrievalConfig
 COMPARE_METRIC = "ndcg@10"
 
 
-def evaluate_dataset(
-    dataset_dir: str | Path,
-    modes: Sequence[str] = ("bm25", "dense", "hybrid"),
-    params: IndexParams | None = None,
-    retrieval: RetrievalConfig | None = None,
-    as_of: bool = False,
-    answers: bool = True,
-    limit: int | None = None,
-    baseline_report: Path | None = None,
-    cache_root: Path | None = None,
-    progress: bool = False,
-    k: int = 10,
-) -> EvalReport:
+@dataclass(frozen=True)
+class EvalOptions:
+    """How to evaluate: `modes` (eval.runner.EVAL_MODES), index and retrieval parameters,
+    `as_of` (only documents published by a query's date), extractive `answers`, the
+    first `limit` queries, a saved report to compare with, the index cache folder, and
+    the cut-off `k` of the summary metrics."""
+
+    modes: tuple[str, ...] = ("bm25", "dense", "hybrid")
+    params: IndexParams = field(default_factory=IndexParams)
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    as_of: bool = False
+    answers: bool = True
+    limit: int | None = None
+    baseline_report: Path | None = None
+    cache_root: Path | None = None
+    progress: bool = False
+    k: int = 10
+
+
+def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None) -> EvalReport:
+    options = options or EvalOptions()
     dataset = load_dataset(dataset_dir)
-    params = params or IndexParams()
-    retrieval = retrieval or RetrievalConfig()
+    params, retrieval, k = options.params, options.retrieval, options.k
+    modes, as_of, limit = options.modes, options.as_of, options.limit
     started = time.perf_counter()
-    index, ids = prepare_index(dataset, params, cache_root, progress)
+    index, ids = prepare_index(dataset, params, options.cache_root, options.progress)
     build_seconds = time.perf_counter() - started
     labels = doc_labels(dataset, index, ids)
     queries = labeled_queries(dataset, labels, limit)
     results = []
     for mode in modes:
         began = time.perf_counter()
-        runs = run_mode(index, queries, mode, retrieval, as_of, with_answers=answers)
+        runs = run_mode(index, queries, mode, retrieval, as_of, with_answers=options.answers)
         query_labels = {q.query_id: labels[q.query_id] for q in queries}
         means, per_query = ir_scores(query_labels, runs, mode, k)
+        ranked = {run.query_id: list(run.doc_ids) for run in runs}
         result = ModeResult(mode, means, per_query, answer_scores(queries, runs),
-                            time.perf_counter() - began)  # fmt: skip
-        result.ranked = {run.query_id: list(run.doc_ids) for run in runs}
+                            time.perf_counter() - began, ranked)  # fmt: skip
         results.append(result)
         print(f"newsdesk eval: {mode}: {len(runs)} queries in {result.seconds:.0f} s",
               file=sys.stderr, flush=True)  # fmt: skip
@@ -64,7 +71,7 @@ def evaluate_dataset(
         "modes": list(modes),
         "limit": limit,
     }
-    comparisons = _comparisons(results, baseline_report)
+    comparisons = _comparisons(results, options.baseline_report)
     return EvalReport(dataset.name, dataset.layout, len(queries), configuration, results,
                       comparisons, round(build_seconds, 1))  # fmt: skip
 

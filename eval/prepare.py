@@ -10,11 +10,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from eval.datasets import Dataset, DatasetError
-from index.bm25 import BM25Params
-from index.chunking import ChunkingConfig
+from index.derived.bm25 import BM25Params
 from index.ids import normalize_text
-from index.searchindex import NewsIndex
-from index.tokenizer import DEFAULT_MODEL
+from index.newsindex import NewsIndex
+from index.text.chunking import ChunkingConfig
+from index.text.tokenizer import DEFAULT_MODEL
 
 IDS_FILE = "eval_ids.json"
 

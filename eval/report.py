@@ -22,7 +22,7 @@ ANSWER_METRICS = ("answer_in_top1", "answer_in_top5", "answer_in_top10", "answer
                   "nothing_found_rate")  # fmt: skip
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModeResult:
     mode: str
     means: dict[str, float]

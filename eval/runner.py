@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from eval.datasets import Dataset, Query
-from index.searchindex import NewsIndex
+from index.newsindex import NewsIndex
 from search.answer import Answerer
 from search.retriever import RetrievalConfig, Retriever
-from search.types import Filters, end_of_day
+from search.types import MODES, Filters, end_of_day
 
-MODES = ("bm25", "dense", "hybrid", "rrf", "weighted")
+# The search modes, and fusion of chunk rankings for comparison with the default.
+EVAL_MODES = (*MODES, "rrf", "weighted")
 DOC_DEPTH = 100
 
 
@@ -29,8 +30,8 @@ class QueryRun:
 
 
 def _retriever(index: NewsIndex, mode: str, config: RetrievalConfig) -> tuple[Retriever, str]:
-    if mode not in MODES:
-        raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+    if mode not in EVAL_MODES:
+        raise ValueError(f"mode {mode!r} is not one of {', '.join(EVAL_MODES)}")
     if mode == "weighted":
         return Retriever(index, replace(config, fusion="weighted", fuse_level="chunk")), "hybrid"
     if mode == "rrf":
@@ -53,7 +54,7 @@ def run_mode(
     with_answers: bool = False,
 ) -> list[QueryRun]:
     retriever, search_mode = _retriever(index, mode, config or RetrievalConfig())
-    answerer = Answerer(retriever)
+    answerer = Answerer(retriever, lambda: index.embedder)
     runs = []
     for query in queries:
         filters = _filters(query, as_of)

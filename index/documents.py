@@ -22,6 +22,18 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class DocumentSummary:
+    """A document's metadata without its text, for listings and pickers."""
+
+    doc_id: str
+    title: str
+    source: str | None
+    authors: tuple[str, ...]
+    published: datetime | None
+    url: str | None
+
+
+@dataclass(frozen=True)
 class Document:
     """One article. `published` is timezone-aware UTC or None when the page has no date.
 
@@ -43,17 +55,10 @@ class Document:
     external_id: str | None = None
     content_hash: str = field(default="", compare=False)
 
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    """A document's metadata without its text, for listings and pickers."""
-
-    doc_id: str
-    title: str
-    source: str | None
-    authors: tuple[str, ...]
-    published: datetime | None
-    url: str | None
+    def summary(self) -> DocumentSummary:
+        return DocumentSummary(
+            self.doc_id, self.title, self.source, self.authors, self.published, self.url
+        )
 
 
 @dataclass(frozen=True)

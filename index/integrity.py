@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.store import DocumentStore
+from index.archive.store import DocumentStore
+from index.derived.manifest import Manifest
 
 
 def problems(index_dir: Path) -> list[str]:
@@ -37,14 +38,13 @@ def _generation_problems(index_dir: Path, chunk_ids: list[str], revision: int) -
     if not current.is_file():
         return ["no CURRENT generation"]
     folder = index_dir / current.read_text().strip()
-    manifest_path = folder / "manifest.json"
-    if not manifest_path.is_file():
+    manifest = Manifest.read(folder)
+    if manifest is None:
         return [f"{folder.name}: CURRENT names a generation without a manifest"]
-    manifest = json.loads(manifest_path.read_text())
     rows = json.loads((folder / "rows.json").read_text())["chunk_ids"]
     found = []
-    if manifest["store_revision"] != revision:
-        found.append(f"{folder.name}: built at store revision {manifest['store_revision']}, "
+    if manifest.store_revision != revision:
+        found.append(f"{folder.name}: built at store revision {manifest.store_revision}, "
                      f"store is at {revision}")  # fmt: skip
     elif sorted(rows) != sorted(chunk_ids):
         found.append(f"{folder.name}: {len(rows)} rows for {len(chunk_ids)} stored chunks")

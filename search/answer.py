@@ -9,10 +9,12 @@ every answer sentence is a verbatim span of a document.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.analyzer import analyze
-from index.sentences import sentence_spans
+from index.derived.embedding import Embedder
+from index.text.analyzer import analyze
+from index.text.sentences import sentence_spans
 from search.retriever import Ranking, Retriever
 from search.types import Answer, AnswerSentence, Citation, Filters, Passage
 
@@ -44,8 +46,15 @@ class _Candidate:
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, config: AnswerConfig | None = None) -> None:
+    def __init__(
+        self,
+        retriever: Retriever,
+        embedder: Callable[[], Embedder],
+        config: AnswerConfig | None = None,
+    ) -> None:
+        """`embedder` returns the sentence embedder when first needed (it loads lazily)."""
         self.retriever = retriever
+        self._embedder = embedder
         self.config = config or AnswerConfig()
 
     def ask(
@@ -95,8 +104,7 @@ class Answerer:
                     spans.append((passage, passage.start + start, passage.start + end, text))
         if not spans:
             return []
-        index = self.retriever.index
-        cosines = index.similarities(question, [text for *_, text in spans])
+        cosines = self._embedder().similarities(question, [text for *_, text in spans])
         terms = set(analyze(question))
         candidates = []
         for (passage, start, end, text), cosine in zip(spans, cosines, strict=True):
@@ -110,7 +118,7 @@ class Answerer:
     def _select(self, candidates: list[_Candidate]) -> list[_Candidate]:
         floor = candidates[0].relevance - self.config.keep_within
         pool = [c for c in candidates if c.relevance >= floor][:20]
-        similarity = self.retriever.index.pairwise_similarities([c.text for c in pool])
+        similarity = self._embedder().pairwise([c.text for c in pool])
         chosen: list[int] = [0]
         lam = self.config.mmr_lambda
         while len(chosen) < min(self.config.max_sentences, len(pool)):

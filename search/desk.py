@@ -9,17 +9,22 @@ for sentence in answer.sentences:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
+from index.archive.store import DB_NAME
+from index.batch import IngestReport
+from index.documents import Document, DocumentSummary
 from index.errors import NotFound
-from index.ingest import IngestReport
-from index.loaders.common import clean_string
-from index.searchindex import NewsIndex
+from index.ingest.loaders.common import clean_string
+from index.ingest.pipeline import SourceResult, guarded_parse, load_source, load_sources
+from index.ingest.reading import RawSource
+from index.newsindex import NewsIndex
 from search.answer import AnswerConfig, Answerer
 from search.related import RelatedConfig, RelatedFinder
 from search.retriever import RetrievalConfig, Retriever
-from search.types import Answer, Filters, Passage, Story
+from search.types import Answer, Filters, Mode, Passage, Story
 
 MAX_K = 100
 MAX_QUERY_CHARS = 4_000
@@ -56,7 +61,7 @@ class Newsdesk:
             rebuild_stale=rebuild_stale,
         )
         self.retriever = Retriever(self.index, retrieval)
-        self.answerer = Answerer(self.retriever, answering)
+        self.answerer = Answerer(self.retriever, lambda: self.index.embedder, answering)
         self.finder = RelatedFinder(self.index, related)
 
     def close(self) -> None:
@@ -76,12 +81,12 @@ class Newsdesk:
         return self.index.delete(doc_id)
 
     def search(
-        self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+        self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
     ) -> list[Passage]:
         return self.retriever.search(check_query(query, k), k, mode, filters)
 
     def ask(
-        self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+        self, question: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
     ) -> Answer:
         return self.answerer.ask(check_query(question, k), k, mode, filters)
 
@@ -107,16 +112,69 @@ class Newsdesk:
         return self.finder.for_document(doc_id, k)
 
     def info(self) -> dict[str, object]:
+        """Counts, model, sizes and build time of the live generation."""
         manifest = self.index.manifest()
         files = [p for p in self.index.dir.rglob("*") if p.is_file()]
         return {
             "index": str(self.index.dir),
-            "documents": manifest["documents"],
-            "chunks": manifest["chunks"],
-            "tokens": manifest["tokens"],
-            "model": manifest["model"],
-            "vector_index": manifest["vector_index"],
-            "built_at": manifest["built_at"],
-            "build_seconds": manifest["build_seconds"],
+            "documents": manifest.documents,
+            "chunks": manifest.chunks,
+            "tokens": manifest.tokens,
+            "model": asdict(manifest.model),
+            "vector_index": manifest.vector_index,
+            "built_at": manifest.built_at,
+            "build_seconds": manifest.build_seconds,
             "bytes_on_disk": sum(p.stat().st_size for p in files),
         }
+
+    # What the interfaces show of the archive, so that they never reach into its stores.
+
+    @staticmethod
+    def preview(targets: Sequence[str]) -> IngestReport:
+        """What the targets would ingest as, storing nothing (`newsdesk ingest`)."""
+        return IngestReport(tuple(load_sources(targets)))
+
+    @staticmethod
+    def exists(index_dir: str | Path) -> bool:
+        """Whether `index_dir` holds a document store already."""
+        return (Path(index_dir).expanduser() / DB_NAME).exists()
+
+    @staticmethod
+    def load_upload(name: str, data: bytes) -> SourceResult:
+        """An uploaded file's documents, detected by content; never raises for bad
+        input (the error is in the result). `name` is only displayed."""
+        return guarded_parse(RawSource(origin=f"upload:{name}", data=data))
+
+    @staticmethod
+    def load_url(url: str) -> SourceResult:
+        """An http(s) URL's documents, fetched under the address policy."""
+        return load_source(url)
+
+    def add_loaded(self, sources: Sequence[SourceResult]) -> IngestReport:
+        """Store sources already loaded (uploads parsed from bytes) and index them."""
+        return self.index.add_results(sources)
+
+    def load_model(self) -> None:
+        """Load the embedding model now rather than at the first question."""
+        self.index.embedder  # noqa: B018 - the property loads it
+
+    @property
+    def store_path(self) -> Path:
+        return self.index.store.path
+
+    def count(self) -> int:
+        return self.index.store.count()
+
+    def summaries(self) -> list[DocumentSummary]:
+        """Every document's metadata, newest first (one read of the documents table)."""
+        return self.index.store.summaries()
+
+    def documents(self) -> Iterator[Document]:
+        """Every document with its text, newest first."""
+        return self.index.store.documents()
+
+    def chunk_count(self, doc_id: str) -> int:
+        return len(self.index.store.chunks(doc_id))
+
+    def near_duplicates(self, doc_id: str) -> list[tuple[str, float]]:
+        return self.index.store.near_duplicates(doc_id)

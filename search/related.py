@@ -13,12 +13,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from index.analyzer import STOP_WORDS
+from index.derived.generation import Generation
 from index.documents import Document
 from index.errors import NotFound
-from index.generation import Generation
-from index.searchindex import NewsIndex
-from search.retriever import doc_ref
+from index.newsindex import NewsIndex
+from index.text.analyzer import STOP_WORDS
 from search.rrf import rrf_fuse
 from search.types import RelatedItem, Story
 
@@ -61,8 +60,8 @@ class RelatedFinder:
         lead = " ".join(text.split()[:120])
         lexical = generation.bm25_ranking(lead, self.config.depth * 4)
         bm25_docs: list[str] = []
-        for row, _ in lexical:
-            owner = generation.doc_id(row)
+        for hit in lexical:
+            owner = hit.doc_id
             if owner not in bm25_docs:
                 bm25_docs.append(owner)
         cosine = dict(dense)
@@ -83,10 +82,10 @@ class RelatedFinder:
                 continue  # removed since the generation being served was built
             others = (store.get(other) for other, _ in store.near_duplicates(doc_id))
             item = RelatedItem(
-                document=doc_ref(document),
+                document=document.summary(),
                 score=round(cosine.get(doc_id, 0.0), 4),
                 reason=reason(subject_names, document, generation),
-                also_in=tuple(doc_ref(other) for other in others if other is not None),
+                also_in=tuple(other.summary() for other in others if other is not None),
             )
             home = self._story_for(generation, document, stories)
             if home is None:

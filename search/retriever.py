@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from index.derived.generation import Generation, Hit
 from index.documents import Document
-from index.generation import Generation
-from index.searchindex import NewsIndex
+from index.newsindex import NewsIndex
 from search.rrf import RRF_K, rrf_fuse
-from search.types import DocRef, Filters, Passage, Scores
+from search.types import MODES, Filters, Mode, Passage, Scores
 from search.weighted import DENSE_WEIGHT, weighted_fuse
 
-MODES = ("hybrid", "bm25", "dense")
 FUSIONS = ("rrf", "weighted")
 
 
@@ -22,16 +21,13 @@ class RetrievalConfig:
     `fuse_level` "document" fuses each side's document ranking (a document found by both
     sides through different chunks counts as agreement), "chunk" fuses chunk rankings.
     The defaults (weighted, document level) were chosen on rtqa-2025 and rgb-en-fact,
-    docs/evaluation.md; `feedback_rows` > 0 turns on BM25 pseudo-relevance feedback."""
+    docs/evaluation.md."""
 
     depth: int = 100
     fusion: str = "weighted"
     rrf_k: int = RRF_K
     dense_weight: float = DENSE_WEIGHT
     fuse_level: str = "document"
-    feedback_rows: int = 0
-    feedback_terms: int = 10
-    feedback_weight: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -43,17 +39,6 @@ class Ranking:
     breakdown: dict[int, Scores]
 
 
-def doc_ref(document: Document) -> DocRef:
-    return DocRef(
-        document.doc_id,
-        document.title,
-        document.source,
-        document.authors,
-        document.published,
-        document.url,
-    )
-
-
 class Retriever:
     def __init__(self, index: NewsIndex, config: RetrievalConfig | None = None) -> None:
         self.index = index
@@ -63,7 +48,7 @@ class Retriever:
         self,
         query: str,
         k: int = 5,
-        mode: str = "hybrid",
+        mode: Mode = "hybrid",
         filters: Filters | None = None,
         collapse: bool = True,
         merge_near_duplicates: bool = True,
@@ -87,7 +72,7 @@ class Retriever:
         )
 
     def rank(
-        self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+        self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
     ) -> Ranking:
         """All fused candidates for up to k results, best first, on one index snapshot."""
         if mode not in MODES:
@@ -99,12 +84,8 @@ class Retriever:
         if allowed is not None and not allowed:
             return Ranking(generation, (), {})
         depth = max(self.config.depth, 4 * k)
-        feedback = None
-        if self.config.feedback_rows:
-            config = self.config
-            feedback = (config.feedback_rows, config.feedback_terms, config.feedback_weight)
-        bm25 = generation.bm25_ranking(query, depth, allowed, feedback) if mode != "dense" else []
-        dense = generation.dense_ranking(query, depth, allowed) if mode != "bm25" else []
+        bm25 = _pairs(generation.bm25_ranking(query, depth, allowed)) if mode != "dense" else []
+        dense = _pairs(generation.dense_ranking(query, depth, allowed)) if mode != "bm25" else []
         fused = self._fuse(mode, bm25, dense)
         if mode == "hybrid" and self.config.fuse_level == "document":
             fused = self._lift_to_documents(generation, bm25, dense, fused)
@@ -185,16 +166,11 @@ class Retriever:
         document = get(chunk.doc_id)
         if document is None:
             return None
-        also_in = tuple(doc_ref(get(other)) for other in item["near"] if get(other))
+        also_in = tuple(get(other).summary() for other in item["near"] if get(other))
         return Passage(
             rank=0,
             chunk_id=chunk.chunk_id,
-            doc_id=chunk.doc_id,
-            title=document.title,
-            source=document.source,
-            authors=document.authors,
-            published=document.published,
-            url=document.url,
+            document=document.summary(),
             text=chunk.text,
             start=chunk.start,
             end=chunk.end,
@@ -202,6 +178,11 @@ class Retriever:
             also_in=also_in,
             more_chunks=tuple(item["more_chunks"]),
         )
+
+
+def _pairs(hits: list[Hit]) -> list[tuple[int, float]]:
+    """(row, score), best first: the shape the fusion functions take."""
+    return [(hit.row, hit.score) for hit in hits]
 
 
 def _best_per_document(generation, ranking) -> list[tuple[str, float]]:

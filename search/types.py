@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Literal, get_args
 
 from index.documents import DocumentSummary
+
+# How a question is searched: both sides fused, or one side alone.
+Mode = Literal["hybrid", "bm25", "dense"]
+MODES: tuple[Mode, ...] = get_args(Mode)
 
 
 @dataclass(frozen=True)
@@ -71,24 +76,27 @@ class Scores:
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk with its document's metadata: `text == document.text[start:end]`.
-    `also_in` lists near-duplicate documents and `more_chunks` other matching chunk ids
-    of the same document, collapsed into this result."""
+    """A retrieved chunk and its document's metadata: `text == document.text[start:end]`
+    of the stored document. `also_in` lists near-duplicate documents and `more_chunks`
+    other matching chunk ids of the same document, collapsed into this result."""
 
     rank: int
     chunk_id: str
-    doc_id: str
-    title: str
-    source: str | None
-    authors: tuple[str, ...]
-    published: datetime | None
-    url: str | None
+    document: DocumentSummary
     text: str
     start: int
     end: int
     scores: Scores
     also_in: tuple[DocRef, ...] = ()
     more_chunks: tuple[str, ...] = ()
+
+    # The document's fields, read through: a passage is always about one document.
+    doc_id = property(lambda self: self.document.doc_id)
+    title = property(lambda self: self.document.title)
+    source = property(lambda self: self.document.source)
+    authors = property(lambda self: self.document.authors)
+    published = property(lambda self: self.document.published)
+    url = property(lambda self: self.document.url)
 
 
 @dataclass(frozen=True)

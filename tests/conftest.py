@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from index.chunking import Chunker
+from index.archive.store import DocumentStore
 from index.corpus import demo_corpus_dir
-from index.store import DocumentStore
-from index.tokenizer import WordPieceTokenizer
+from index.text.chunking import Chunker
+from index.text.tokenizer import WordPieceTokenizer
 
 
 @pytest.fixture(scope="session")

@@ -9,13 +9,12 @@ from types import SimpleNamespace
 
 from index.dates import parse_date
 from index.errors import NewsdeskError, NotFound
-from search.types import Filters
+from search.types import MODES, Filters
 from ui import library
 from ui.html import CSS, NOT_READY, answer_html, message_html, stories_html
 from ui.render import answer_json, stories_json
 from ui.service import MAX_UPLOAD_FILES, DeskService
 
-MODES = ["hybrid", "bm25", "dense"]
 PLACEHOLDER = "What did China's commerce ministry say about the new US restrictions on Huawei?"
 PRIVATE = {"api_visibility": "private"}
 
@@ -42,7 +41,7 @@ class Handlers:
             return f"**Index build failed:** {state.error}"
         if not state.ready:
             return f"**Building the index:** {state.message}…"
-        return library.summary_line(self.service.reader)
+        return library.summary_line(self.service.reader.summaries())
 
     def ask(self, question: str, since: str, until: str, outlets, authors, mode: str) -> str:
         if not self.service.status.ready:
@@ -89,7 +88,7 @@ class Handlers:
             self.service.delete(doc_id)
 
     def listing(self, page: float | None) -> list[list[str]]:
-        return library.listing_rows(self.service.reader, int(page or 1))
+        return library.listing_rows(self.service.reader.summaries(), int(page or 1))
 
     def refresh(self, page: float | None = 1):
         """Pickers, charts and listing from the current archive."""
@@ -98,19 +97,19 @@ class Handlers:
         if not self.service.status.ready:
             empty = gr.update(choices=[])
             return self.status(), empty, empty, empty, empty, "", None, None, []
-        desk = self.service.reader
-        headlines = library.headline_choices(desk)
-        per_outlet, per_month = library.chart_frames(desk)
+        summaries = self.service.reader.summaries()  # one read for the whole refresh
+        headlines = library.headline_choices(summaries)
+        per_outlet, per_month = library.chart_frames(summaries)
         return (
-            self.status(),
-            gr.update(choices=library.outlet_choices(desk)),
-            gr.update(choices=library.author_choices(desk)),
+            library.summary_line(summaries),
+            gr.update(choices=library.outlet_choices(summaries)),
+            gr.update(choices=library.author_choices(summaries)),
             gr.update(choices=headlines),
             gr.update(choices=headlines),
-            library.summary_markdown(desk),
+            library.summary_markdown(summaries),
             per_outlet,
             per_month,
-            self.listing(page),
+            library.listing_rows(summaries, int(page or 1)),
         )
 
 
@@ -122,7 +121,9 @@ def _ask_tab(gr) -> SimpleNamespace:
         ui.until = gr.Textbox(label="Published until", placeholder="YYYY-MM-DD", elem_id="nd-until")
         ui.outlets = gr.Dropdown(label="Outlet", multiselect=True, elem_id="nd-outlets", scale=2)
         ui.authors = gr.Dropdown(label="Author", multiselect=True, elem_id="nd-authors", scale=2)
-        ui.mode = gr.Radio(MODES, value="hybrid", label="Search mode", elem_id="nd-mode", scale=2)
+        ui.mode = gr.Radio(
+            list(MODES), value="hybrid", label="Search mode", elem_id="nd-mode", scale=2
+        )
     ui.button = gr.Button("Ask the archive", variant="primary", elem_id="nd-ask")
     ui.answer = gr.HTML(elem_id="nd-answer")
     return ui
@@ -264,7 +265,7 @@ def serve(
     index_dir: Path, host: str, port: int | None, model: str | None = None, block: bool = True
 ):
     """Start the app; on an empty index the demo corpus is built in the background."""
-    from index.embedding import limit_threads, query_threads
+    from index.derived.embedding import limit_threads, query_threads
 
     # The background writer shares this process: one thread per question keeps answers
     # quick while it embeds (docs/benchmarks.md).

@@ -13,8 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from index.errors import NewsdeskError, NotFound, one_line, printable
-
-MODES = ("hybrid", "bm25", "dense")
+from search.types import MODES
 
 
 def default_index_dir() -> Path:
@@ -171,11 +170,10 @@ def _closed_pipe() -> int:
 
 def _desk(args: argparse.Namespace, build_demo: bool = True):
     from index.corpus import demo_corpus_dir
-    from index.store import DB_NAME
     from search.desk import Newsdesk
 
     index_dir = args.index or default_index_dir()
-    fresh = not (index_dir / DB_NAME).exists()
+    fresh = not Newsdesk.exists(index_dir)
     desk = Newsdesk(index_dir, model=args.model, progress=sys.stderr.isatty())
     if build_demo and fresh:
         print(f"newsdesk: no index at {index_dir}; building it from the bundled demo corpus",
@@ -187,21 +185,20 @@ def _desk(args: argparse.Namespace, build_demo: bool = True):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from index.ingest import IngestReport, load_sources
-    from ui.output import report_json, report_lines
+    from search.desk import Newsdesk
 
-    report = IngestReport(tuple(load_sources(args.targets)))
-    lines = report_lines(report)
-    errors = [line for line in lines if line.startswith("error: ")]
-    _emit(args, report_json(report), [line for line in lines if line not in errors], errors)
-    return 1 if report.failed else 0
+    return _emit_report(args, Newsdesk.preview(args.targets))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    with _desk(args, build_demo=False) as desk:
+        return _emit_report(args, desk.add(args.targets))
+
+
+def _emit_report(args: argparse.Namespace, report) -> int:
+    """The ingest report, its error lines on stderr; status 1 when a source failed."""
     from ui.output import report_json, report_lines
 
-    with _desk(args, build_demo=False) as desk:
-        report = desk.add(args.targets)
     lines = report_lines(report)
     errors = [line for line in lines if line.startswith("error: ")]
     _emit(args, report_json(report), [line for line in lines if line not in errors], errors)
@@ -212,19 +209,18 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from ui.output import document_json, document_line
 
     with _desk(args) as desk:
-        store = desk.index.store
-        documents = list(store.documents())
+        documents = list(desk.documents())
         records = []
         for document in documents if args.json else ():
             record = document_json(document)
-            record["chunks"] = len(store.chunks(document.doc_id))
+            record["chunks"] = desk.chunk_count(document.doc_id)
             record["near_duplicates"] = [
                 {"doc_id": other, "similarity": score}
-                for other, score in store.near_duplicates(document.doc_id)
+                for other, score in desk.near_duplicates(document.doc_id)
             ]
             records.append(record)
         lines = [document_line(d) for d in documents]
-        _emit(args, records, [*lines, f"{len(documents)} documents in {store.path}"])
+        _emit(args, records, [*lines, f"{len(documents)} documents in {desk.store_path}"])
     return 0
 
 
@@ -241,7 +237,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_related(args: argparse.Namespace) -> int:
-    from index.fetching import is_url
+    from index.ingest.fetching import is_url
     from ui.render import stories_json, story_lines
 
     if (args.target is None) == (args.text is None):
@@ -269,12 +265,12 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from eval.evaluate import evaluate_dataset
+    from eval.evaluate import EvalOptions, evaluate_dataset
     from eval.prepare import IndexParams
     from eval.report import markdown, write_report
-    from index.bm25 import BM25Params
-    from index.chunking import ChunkingConfig
-    from index.tokenizer import DEFAULT_MODEL
+    from index.derived.bm25 import BM25Params
+    from index.text.chunking import ChunkingConfig
+    from index.text.tokenizer import DEFAULT_MODEL
     from search.retriever import RetrievalConfig
 
     def pick(defaults, **overrides):
@@ -288,11 +284,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )  # fmt: skip
     retrieval = pick(RetrievalConfig(), depth=args.depth, rrf_k=args.rrf_k,
                      dense_weight=args.dense_weight)  # fmt: skip
-    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
-    report = evaluate_dataset(
-        args.dataset, modes, params, retrieval, as_of=args.as_of, answers=not args.no_answers,
+    options = EvalOptions(
+        modes=tuple(mode.strip() for mode in args.modes.split(",") if mode.strip()),
+        params=params, retrieval=retrieval, as_of=args.as_of, answers=not args.no_answers,
         limit=args.limit, baseline_report=args.compare, progress=sys.stderr.isatty(), k=args.k,
     )  # fmt: skip
+    report = evaluate_dataset(args.dataset, options)
     paths = write_report(report, args.out)
     print(markdown(report))
     print("written: " + ", ".join(str(p) for p in paths.values()))
@@ -320,7 +317,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def _limit_threads() -> None:
     """A question's path runs on one thread (NEWSDESK_QUERY_THREADS to change it), so
     a writer beside it on the same cores does not make it wait (docs/benchmarks.md)."""
-    from index.embedding import limit_threads, query_threads
+    from index.derived.embedding import limit_threads, query_threads
 
     limit_threads(query_threads())
 

@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from index.analyzer import analyze
+from index.text.analyzer import analyze
 from search.types import Answer, DocRef, Passage, Story
 
 NOT_READY = "The archive index is still being built. Questions will work as soon as it is ready."

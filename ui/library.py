@@ -1,25 +1,26 @@
 """What the Library tab shows: counts, charts, pickers, a paginated listing and ingest
-reports, all from document metadata (never from page markup)."""
+reports, all from document metadata (never from page markup). Every function takes the
+summaries one refresh read once (`Newsdesk.summaries()`)."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from index.ingest import IngestReport
-from search.desk import Newsdesk
+from index.batch import IngestReport
+from index.documents import DocumentSummary
+
+Summaries = list[DocumentSummary]
 
 PAGE_SIZE = 25
 LISTING_HEADERS = ["published", "outlet", "title", "authors", "doc_id"]
 
 
-def summary_line(desk: Newsdesk) -> str:
-    summaries = desk.index.store.summaries()
+def summary_line(summaries: Summaries) -> str:
     outlets = {s.source for s in summaries if s.source}
     return f"{len(summaries)} documents from {len(outlets)} outlets in the archive"
 
 
-def summary_markdown(desk: Newsdesk) -> str:
-    summaries = desk.index.store.summaries()
+def summary_markdown(summaries: Summaries) -> str:
     dated = [s.published for s in summaries if s.published]
     span = f", {min(dated):%d %b %Y} – {max(dated):%d %b %Y}" if dated else ""
     pages = max(1, -(-len(summaries) // PAGE_SIZE))
@@ -33,22 +34,21 @@ def _label(summary) -> str:
     return f"{summary.title} — {summary.source or 'unknown outlet'}, {date}"
 
 
-def headline_choices(desk: Newsdesk) -> list[tuple[str, str]]:
-    return [(_label(s), s.doc_id) for s in desk.index.store.summaries()]
+def headline_choices(summaries: Summaries) -> list[tuple[str, str]]:
+    return [(_label(s), s.doc_id) for s in summaries]
 
 
-def outlet_choices(desk: Newsdesk) -> list[str]:
-    return sorted({s.source for s in desk.index.store.summaries() if s.source})
+def outlet_choices(summaries: Summaries) -> list[str]:
+    return sorted({s.source for s in summaries if s.source})
 
 
-def author_choices(desk: Newsdesk) -> list[str]:
-    return sorted({a for s in desk.index.store.summaries() for a in s.authors})
+def author_choices(summaries: Summaries) -> list[str]:
+    return sorted({a for s in summaries for a in s.authors})
 
 
-def chart_frames(desk: Newsdesk):
+def chart_frames(summaries: Summaries):
     import pandas
 
-    summaries = desk.index.store.summaries()
     outlets = Counter(s.source or "unknown" for s in summaries)
     months = Counter(f"{s.published:%Y-%m}" for s in summaries if s.published)
     per_outlet = pandas.DataFrame(
@@ -58,8 +58,7 @@ def chart_frames(desk: Newsdesk):
     return per_outlet, per_month
 
 
-def listing_rows(desk: Newsdesk, page: int) -> list[list[str]]:
-    summaries = desk.index.store.summaries()
+def listing_rows(summaries: Summaries, page: int) -> list[list[str]]:
     start = (max(page, 1) - 1) * PAGE_SIZE
     return [
         [

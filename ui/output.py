@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from index.batch import IngestReport
 from index.documents import Document
-from index.ingest import IngestReport, SourceResult
+from index.ingest.pipeline import SourceResult
 
 
 def document_json(document: Document, include_text: bool = True) -> dict[str, object]:

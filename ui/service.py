@@ -12,11 +12,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.batch import IngestReport
 from index.corpus import demo_corpus_dir
 from index.errors import one_line
-from index.fetching import is_url
-from index.ingest import IngestReport, SourceResult, guarded_parse, load_source
-from index.reading import RawSource
+from index.ingest.fetching import is_url
+from index.ingest.pipeline import SourceResult
 from search.desk import Newsdesk
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -45,7 +45,7 @@ class DeskService:
     def start(self, build_demo: bool = True) -> threading.Thread | None:
         """Load the model, then make sure a generation exists; on an empty index build
         the demo corpus in a background thread and return it."""
-        self.reader.index.embedder  # noqa: B018 - load the model once, before any request
+        self.reader.load_model()  # once, before any request
         if (self.index_dir / "CURRENT").is_file():
             self._set_ready()
             return None
@@ -57,7 +57,7 @@ class DeskService:
         try:
             with self._write_lock:
                 writer = self.writer()
-                if build_demo and not writer.index.store.count():
+                if build_demo and not writer.count():
                     self.status.message = "Indexing the bundled demo corpus (first start)"
                     writer.add([str(demo_corpus_dir())])
                 else:
@@ -88,11 +88,11 @@ class DeskService:
         )
         for url in urls:
             if is_url(url):
-                sources.append(load_source(url))
+                sources.append(Newsdesk.load_url(url))
             else:
                 sources.append(SourceResult(url, None, error=_refused(url, _NOT_URL)))
         with self._write_lock:
-            return self.writer().index.add_results(sources)
+            return self.writer().add_loaded(sources)
 
     def delete(self, doc_id: str) -> bool:
         with self._write_lock:
@@ -117,7 +117,7 @@ def _upload_source(name: str, data: bytes) -> SourceResult:
     origin = f"upload:{name}"
     if len(data) > MAX_UPLOAD_BYTES:
         return SourceResult(origin, None, error=_refused(name, _OVER_SIZE))
-    result = guarded_parse(RawSource(origin=origin, data=data))
+    result = Newsdesk.load_upload(name, data)
     if result.error:
         reason = result.error.split(": ", 1)[-1]
         return SourceResult(origin, None, error=_refused(name, reason))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from eval.datasets import DatasetError, load_dataset
-from eval.evaluate import evaluate_dataset
+from eval.evaluate import EvalOptions, evaluate_dataset
 
 MINI = Path(__file__).parent.parent / "data" / "mini-eval"
 
@@ -82,8 +82,12 @@ def test_as_of_hides_documents_published_after_the_question(mini_dataset, cache_
     question = {"_id": "early", "query": "How big was Huawei's emergency order with TSMC?",
                 "evidence": ["US$700 million emergency order"], "date": "2020-01-01"}  # fmt: skip
     (dataset / "questions.jsonl").write_text(json.dumps(question) + "\n")
-    plain = evaluate_dataset(dataset, ["bm25"], answers=False, cache_root=cache_root)
-    as_of = evaluate_dataset(dataset, ["bm25"], answers=False, as_of=True, cache_root=cache_root)
+    plain = evaluate_dataset(
+        dataset, EvalOptions(modes=("bm25",), answers=False, cache_root=cache_root)
+    )
+    as_of = evaluate_dataset(
+        dataset, EvalOptions(modes=("bm25",), answers=False, as_of=True, cache_root=cache_root)
+    )
     assert plain.modes[0].means["recall@10"] == 1.0
     assert as_of.modes[0].means["recall@100"] == 0.0
 
@@ -122,7 +126,7 @@ QUERIES = [
 
 def test_beir_layout_maps_qrels_to_documents_including_duplicates(tmp_path, cache_root):
     root = _beir(tmp_path / "beir", CORPUS, QUERIES, ["q1\td2\t1\n", "q1\td3\t1\n"])
-    report = evaluate_dataset(root, ["bm25", "hybrid"], cache_root=cache_root)
+    report = evaluate_dataset(root, EvalOptions(modes=("bm25", "hybrid"), cache_root=cache_root))
     assert report.queries == 1
     hybrid = report.modes[1]
     assert hybrid.means["recall@10"] == 1.0 and hybrid.means["mrr@10"] == 1.0

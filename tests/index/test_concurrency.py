@@ -16,23 +16,12 @@ from pathlib import Path
 import pytest
 
 from index import integrity
-from index.searchindex import NewsIndex, _FileLock
+from index.derived.lock import WriterLock
+from index.newsindex import NewsIndex
 from search.desk import Newsdesk
+from tests.index.ingest.hostile_cases import write_articles
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _articles(folder: Path, count: int, tag: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        (folder / f"{tag}-{n}.txt").write_text(
-            f"Council {tag} approves budget item {n}\n\n"
-            f"The {tag} council approved budget item {n} on Thursday after a long debate, "
-            f"allocating funds for road repairs, school meals and a new library branch in "
-            f"district {n}. Opposition members said the {tag} plan relied on optimistic "
-            f"revenue forecasts and would need revisiting within a year."
-        )
-    return folder
 
 
 def _newsdesk(*args: str, index: Path) -> subprocess.Popen:
@@ -63,7 +52,7 @@ def index_copy(base_index: Path, tmp_path: Path) -> Path:
 
 def test_a_writer_killed_mid_build_loses_nothing(index_copy: Path, tmp_path: Path):
     before = _doc_ids(index_copy)
-    extra = _articles(tmp_path / "extra", 40, "kill")
+    extra = write_articles(tmp_path / "extra", 40, "kill")
     writer = _newsdesk("index", str(extra), index=index_copy)
     time.sleep(6)  # model loaded, embedding under way
     writer.send_signal(signal.SIGKILL)
@@ -81,8 +70,8 @@ def test_a_writer_killed_mid_build_loses_nothing(index_copy: Path, tmp_path: Pat
 
 
 def test_two_writers_started_together_both_store_everything(index_copy: Path, tmp_path: Path):
-    first = _newsdesk("index", str(_articles(tmp_path / "a", 15, "north")), index=index_copy)
-    second = _newsdesk("index", str(_articles(tmp_path / "b", 15, "south")), index=index_copy)
+    first = _newsdesk("index", str(write_articles(tmp_path / "a", 15, "north")), index=index_copy)
+    second = _newsdesk("index", str(write_articles(tmp_path / "b", 15, "south")), index=index_copy)
     assert first.wait(timeout=300) == 0, first.stderr.read()
     assert second.wait(timeout=300) == 0, second.stderr.read()
     assert len(_doc_ids(index_copy)) == 81 + 30
@@ -94,10 +83,10 @@ def test_a_reader_is_answered_from_the_live_generation_while_a_writer_holds_the_
 ):
     with NewsIndex(index_copy) as writer:
         writer.store.add(
-            [d for s in _sources(_articles(tmp_path / "w", 3, "held")) for d in s.documents],
+            [d for s in _sources(write_articles(tmp_path / "w", 3, "held")) for d in s.documents],
             writer.chunker,
         )  # stored, not yet indexed: the generation is now behind the store
-        with _FileLock(index_copy / ".writer.lock", 1):
+        with WriterLock(index_copy, 1):
             started = time.monotonic()
             with Newsdesk(index_copy) as reader:
                 answer = reader.ask("Which Canadians did China detain?")
@@ -109,7 +98,7 @@ def test_a_reader_on_the_old_generation_skips_documents_removed_since(index_copy
     reader = Newsdesk(index_copy, rebuild_stale=False)
     held = reader.index.snapshot()
     # As a query that read CURRENT just before a writer swapped it: it stays on `held`.
-    monkeypatch.setattr(reader.index, "_current_name", lambda: held.name)
+    monkeypatch.setattr("index.newsindex.current_name", lambda index_dir: held.name)
     passages = reader.search("Huawei chip restrictions", k=5)
     removed = passages[0].doc_id
     with Newsdesk(index_copy) as writer:
@@ -127,13 +116,13 @@ def test_a_reader_on_the_old_generation_skips_documents_removed_since(index_copy
 
 
 def _sources(folder: Path):
-    from index.ingest import load_sources
+    from index.ingest.pipeline import load_sources
 
     return list(load_sources([str(folder)]))
 
 
 def _doc_ids(index_dir: Path) -> set[str]:
-    from index.store import DocumentStore
+    from index.archive.store import DocumentStore
 
     with DocumentStore(index_dir) as store:
         return {summary.doc_id for summary in store.summaries()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.index.hostile_cases import GOOD_ARTICLE, PROSE, _item, _rss
+from tests.index.ingest.hostile_cases import GOOD_ARTICLE, PROSE, _item, _rss
 from ui.service import MAX_UPLOAD_FILES, DeskService
 
 

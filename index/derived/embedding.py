@@ -1,0 +1,180 @@
+"""Sentence-transformers embeddings, cached by content and model.
+
+Vectors are (n, d) float32, L2-normalised, so inner product is cosine similarity.
+On CPUs with native bfloat16 (AVX512-BF16 or AMX) the model runs in bfloat16: about
+2.5x the float32 throughput here with cosine 0.9999 to the float32 vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.text.tokenizer import DEFAULT_MODEL, resolve_model
+
+CACHE_NAME = "embedding_cache.sqlite"
+BLOCK = 1024
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the index manifest records about the model, and checks on load."""
+
+    name: str
+    dims: int
+    dtype: str
+    revision: str
+
+
+def bf16_supported() -> bool:
+    import torch
+
+    capability = torch.backends.cpu.get_cpu_capability()
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    return capability.startswith("AVX512") and ("avx512_bf16" in flags or "amx_bf16" in flags)
+
+
+def query_threads() -> int:
+    """Threads for a question's path: NEWSDESK_QUERY_THREADS, default 1."""
+    import os
+
+    try:
+        return max(1, int(os.environ.get("NEWSDESK_QUERY_THREADS") or 1))
+    except ValueError:
+        return 1
+
+
+def limit_threads(threads: int) -> None:
+    """Run torch (and FAISS) on `threads` threads in this process: one for a question's
+    path, so that it does not fight a writer for the two cores."""
+    import faiss
+    import torch
+
+    torch.set_num_threads(threads)
+    faiss.omp_set_num_threads(threads)
+
+
+class Embedder:
+    def __init__(self, model: str | None = None, dtype: str = "auto", batch_size: int = 64):
+        import torch
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.utils.logging.disable_progress_bar()
+        transformers.utils.logging.set_verbosity_error()
+        self.name = model or DEFAULT_MODEL
+        path = resolve_model(model)
+        if dtype == "auto":
+            dtype = "bfloat16" if bf16_supported() else "float32"
+        self.dtype = dtype
+        self.batch_size = batch_size
+        kwargs = {"torch_dtype": torch.bfloat16} if dtype == "bfloat16" else {}
+        torch.manual_seed(0)
+        self._model = SentenceTransformer(path, device="cpu", model_kwargs=kwargs)
+        self.dims = int(self._model.get_embedding_dimension())
+        self.info = ModelInfo(self.name, self.dims, dtype, _revision(path))
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """(len(texts), dims) float32, L2-normalised."""
+        if not texts:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        vectors = np.asarray(vectors, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+    def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
+        """Cosine of `query` to each text, all embedded in one batch."""
+        if not texts:
+            return []
+        vectors = self.encode([query, *texts])
+        return [float(value) for value in vectors[1:] @ vectors[0]]
+
+    def pairwise(self, texts: Sequence[str]) -> list[list[float]]:
+        """(n, n) cosine similarities of the texts, as nested lists."""
+        if not texts:
+            return []
+        vectors = self.encode(list(texts))
+        return (vectors @ vectors.T).tolist()
+
+
+def _revision(path: str) -> str:
+    """A content hash of the weights file for local models, else the name."""
+    weights = Path(path) / "model.safetensors"
+    if weights.is_file():
+        digest = hashlib.sha1()
+        with open(weights, "rb") as handle:
+            digest.update(handle.read(1 << 20))
+        digest.update(str(weights.stat().st_size).encode())
+        return digest.hexdigest()[:16]
+    return path
+
+
+class EmbeddingCache:
+    """SQLite map from (model revision, dtype, text) to a float32 vector, so an unchanged
+    chunk is never embedded twice, whatever document or index it reappears in."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    @staticmethod
+    def key(info: ModelInfo, text: str) -> str:
+        material = f"{info.revision}\0{info.dtype}\0{text}".encode()
+        return hashlib.sha1(material).hexdigest()
+
+    def embed(self, embedder: Embedder, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """(len(texts), dims) float32: cached rows are read, the rest embedded and stored."""
+        keys = [self.key(embedder.info, text) for text in texts]
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            for key, blob in self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({marks})", batch
+            ):
+                found[key] = np.frombuffer(blob, dtype="<f4")
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        with _progress(len(missing), progress) as bar:
+            # Blocks are committed as they finish, so an interrupted run resumes where it
+            # stopped instead of embedding everything again.
+            for start in range(0, len(missing), BLOCK):
+                block = missing[start : start + BLOCK]
+                vectors = embedder.encode([text for _, text in block])
+                pairs = list(zip((k for k, _ in block), vectors, strict=True))
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                    [(k, v.astype("<f4").tobytes()) for k, v in pairs],
+                )
+                self._db.execute("COMMIT")
+                found.update(pairs)
+                bar.update(len(block))
+        matrix = np.zeros((len(texts), embedder.dims), dtype=np.float32)
+        for row, key in enumerate(keys):
+            matrix[row] = found[key]
+        return matrix
+
+
+def _progress(total: int, enabled: bool):
+    """A progress bar with rate and ETA on stderr for long runs; silent otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="chunk", desc="embedding", disable=not enabled or total < BLOCK)

@@ -1,0 +1,153 @@
+"""One loaded index generation: the dense and BM25 indexes and the row → chunk map.
+
+A generation never changes once written, so a query that holds one sees consistent
+rows even while a writer makes the next generation live. Rows are ints; results leave
+this module as `Hit` records and ids, never as numpy arrays.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from index.derived.bm25 import BM25Index
+from index.derived.manifest import Manifest
+from index.derived.vectors import VectorStore
+from index.text.analyzer import analyze
+
+
+class Hit(NamedTuple):
+    """One retrieved chunk of a generation: its row, ids and the side's score."""
+
+    row: int
+    chunk_id: str
+    doc_id: str
+    score: float
+
+
+class Generation:
+    def __init__(
+        self,
+        name: str,
+        manifest: Manifest,
+        vectors: VectorStore,
+        bm25: BM25Index,
+        chunk_ids: list[str],
+        doc_ids: list[str],
+        embedder: Callable,
+    ) -> None:
+        self.name = name
+        self.manifest = manifest
+        self.revision: int = manifest.store_revision
+        self.vectors = vectors
+        self.bm25 = bm25
+        self.chunk_ids = chunk_ids
+        self.doc_ids = doc_ids
+        self._embedder = embedder
+        self._doc_rows: dict[str, list[int]] = {}
+        for row, doc_id in enumerate(doc_ids):
+            self._doc_rows.setdefault(doc_id, []).append(row)
+
+    @classmethod
+    def load(cls, folder: Path, manifest: Manifest, embedder: Callable) -> Generation:
+        """`embedder` returns the query Embedder when first needed (the model loads lazily)."""
+        rows = json.loads((folder / "rows.json").read_text())
+        return cls(
+            folder.name,
+            manifest,
+            VectorStore.load(folder),
+            BM25Index.load(folder),
+            rows["chunk_ids"],
+            rows["doc_ids"],
+            embedder,
+        )
+
+    @property
+    def row_count(self) -> int:
+        return len(self.chunk_ids)
+
+    def chunk_id(self, row: int) -> str:
+        return self.chunk_ids[row]
+
+    def doc_id(self, row: int) -> str:
+        return self.doc_ids[row]
+
+    def rows_of(self, doc_ids: set[str]) -> list[int]:
+        """Rows of the chunks of these documents, ascending."""
+        return sorted(row for doc_id in doc_ids for row in self._doc_rows.get(doc_id, ()))
+
+    def bm25_ranking(
+        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+    ) -> list[Hit]:
+        """Top `depth` chunks by BM25 score (> 0), best first, ties by chunk_id."""
+        return self._top(self.bm25.scores(analyze(query)), depth, allowed_rows)
+
+    def dense_ranking(
+        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+    ) -> list[Hit]:
+        """Top `depth` chunks by cosine to the embedded query, best first."""
+        vector = self._embedder().encode([query])[0]
+        allowed = None if allowed_rows is None else np.asarray(sorted(allowed_rows), dtype=np.int64)
+        rows, scores = self.vectors.search(vector, depth, allowed)
+        return [self._hit(int(row), float(score)) for row, score in zip(rows, scores, strict=True)]
+
+    def _hit(self, row: int, score: float) -> Hit:
+        return Hit(row, self.chunk_ids[row], self.doc_ids[row], score)
+
+    def _top(self, scores: np.ndarray, depth: int, allowed_rows) -> list[Hit]:
+        rows = np.arange(len(scores)) if allowed_rows is None else np.asarray(sorted(allowed_rows))
+        if len(rows) == 0:
+            return []
+        subset = scores[rows]
+        rows, subset = rows[subset > 0], subset[subset > 0]
+        if len(rows) > depth:
+            keep = np.argpartition(-subset, depth - 1)[:depth]
+            rows, subset = rows[keep], subset[keep]
+        pairs = zip(rows.tolist(), subset.tolist(), strict=True)
+        ranked = sorted(pairs, key=lambda p: (-p[1], self.chunk_ids[p[0]]))
+        return [self._hit(int(row), float(score)) for row, score in ranked]
+
+    def term_frequency_share(self, text: str) -> float:
+        """The share of chunks containing the rarest BM25 term of `text` (1.0 if none is
+        indexed): low for names that single a story out, high for "U.S." or "China"."""
+        columns = [self.bm25.vocabulary[t] for t in analyze(text) if t in self.bm25.vocabulary]
+        if not columns or self.bm25.size == 0:
+            return 1.0
+        counts = self.bm25.weights[:, columns].getnnz(axis=0)
+        return float(min(counts)) / self.bm25.size
+
+    def _centroid(self, doc_id: str) -> np.ndarray | None:
+        """(d,) float32 L2-normalised mean of a document's chunk vectors."""
+        rows = self._doc_rows.get(doc_id)
+        if not rows:
+            return None
+        centre = self.vectors.vectors[rows].mean(axis=0)
+        return centre / max(float(np.linalg.norm(centre)), 1e-12)
+
+    def document_similarity(self, first: str, second: str) -> float:
+        """Cosine of two documents' mean chunk vectors (0.0 if either has no chunks)."""
+        a, b = self._centroid(first), self._centroid(second)
+        return 0.0 if a is None or b is None else float(a @ b)
+
+    def document_neighbours(self, doc_id: str, depth: int) -> list[tuple[str, float]]:
+        """Documents nearest to `doc_id`'s mean chunk vector: (doc_id, best chunk cosine)."""
+        centre = self._centroid(doc_id)
+        if centre is None:
+            return []
+        return self._doc_neighbours(self.vectors.scores(centre), depth, exclude={doc_id})
+
+    def text_neighbours(self, text: str, depth: int) -> list[tuple[str, float]]:
+        vector = self._embedder().encode([text])[0]
+        return self._doc_neighbours(self.vectors.scores(vector), depth, exclude=set())
+
+    def _doc_neighbours(self, scores: np.ndarray, depth: int, exclude: set[str]):
+        best: dict[str, float] = {}
+        for row in np.argsort(-scores, kind="stable")[: depth * 8].tolist():
+            owner = self.doc_ids[row]
+            if owner not in exclude and owner not in best:
+                best[owner] = float(scores[row])
+        return sorted(best.items(), key=lambda p: (-p[1], p[0]))[:depth]

@@ -1,0 +1,94 @@
+"""A generation's manifest: what it was built from, written last and checked on load.
+
+`manifest.json` in a generation folder is the record that the folder is complete; a
+folder without one is an interrupted build and is never loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from index.derived.bm25 import BM25Params
+from index.derived.embedding import ModelInfo
+from index.errors import StoreError
+from index.text.chunking import ChunkingConfig
+
+FORMAT_VERSION = 1
+NAME = "manifest.json"
+_LIBRARIES = ("sentence-transformers", "torch", "faiss-cpu", "rank-bm25", "numpy")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Format version, store revision, model, chunking and BM25 parameters, counts and
+    library versions of one generation."""
+
+    store_revision: int
+    model: ModelInfo
+    chunking: ChunkingConfig
+    bm25: BM25Params
+    vector_index: str
+    documents: int
+    chunks: int
+    tokens: int
+    built_at: str
+    build_seconds: float
+    libraries: dict[str, str | None] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+
+    @staticmethod
+    def library_versions() -> dict[str, str | None]:
+        return {name: _version(name) for name in _LIBRARIES}
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest | None:
+        """The manifest in `folder`, or None when there is none (an unfinished build)."""
+        path = folder / NAME
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            return None
+        except ValueError as error:
+            raise StoreError(f"{path}: unreadable manifest ({error})") from None
+        try:
+            return cls(
+                **{**data, "model": ModelInfo(**data["model"]),
+                   "chunking": ChunkingConfig(**data["chunking"]),
+                   "bm25": BM25Params(**data["bm25"])}
+            )  # fmt: skip
+        except (KeyError, TypeError) as error:
+            raise StoreError(f"{path}: manifest of another format ({error}); rebuild") from None
+
+    def write(self, folder: Path) -> None:
+        """Written last, atomically and synced: its presence means the folder is whole."""
+        write_atomic(folder / NAME, json.dumps(asdict(self), indent=2))
+
+    def check(self, model: str, where: Path) -> None:
+        """Raise StoreError unless this newsdesk can read the generation with `model`."""
+        if self.format_version != FORMAT_VERSION:
+            raise StoreError(f"{where}: index format {self.format_version}, "
+                             f"this newsdesk reads {FORMAT_VERSION}; rebuild it")  # fmt: skip
+        if self.model.name != model:
+            raise StoreError(
+                f"{where}: index was embedded with model {self.model.name!r}, not {model!r}; "
+                "query it with the same model or rebuild it"
+            )
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary name, sync, then rename over `path`."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text)
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None

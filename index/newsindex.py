@@ -1,0 +1,185 @@
+"""The hybrid index of one folder: the document store (the source of truth) and the
+derived dense and BM25 indexes, behind one object.
+
+Writing: sources are read and parsed (index/ingest) and their new chunks embedded into
+the cache with no lock held; then, under the writer lock (index/derived/lock.py), the
+batch is stored (index/batch.py) and the next generation assembled and made live
+(index/derived/builder.py). Reading: the live generation is loaded by
+index/derived/live.py and reused until `CURRENT` names a newer one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from index.archive.store import DocumentStore
+from index.batch import IngestReport, store_sources
+from index.derived.bm25 import BM25Params
+from index.derived.builder import GenerationBuilder
+from index.derived.embedding import CACHE_NAME, Embedder, EmbeddingCache
+from index.derived.generation import Generation
+from index.derived.live import current_name, live_manifest, load_generation
+from index.derived.lock import LOCK_TIMEOUT_S, WriterLock
+from index.derived.manifest import Manifest
+from index.documents import Document
+from index.errors import StoreError
+from index.ingest.pipeline import SourceResult, load_sources
+from index.text.chunking import Chunker, ChunkingConfig, embedding_text
+from index.text.tokenizer import DEFAULT_MODEL, WordPieceTokenizer
+
+_MODEL_LOCK = threading.Lock()
+
+
+class NewsIndex:
+    def __init__(
+        self,
+        index_dir: str | Path,
+        model: str | None = None,
+        progress: bool = False,
+        chunking: ChunkingConfig | None = None,
+        bm25: BM25Params | None = None,
+        embedding_cache: Path | None = None,
+        rebuild_stale: bool = True,
+    ) -> None:
+        """`embedding_cache` may be shared by several indexes (evaluation runs of
+        different parameters); by default it lives inside the index folder. With
+        `rebuild_stale` False (a reader beside a writer, as in the web app) queries are
+        served from the live generation while a newer one is being built."""
+        self.rebuild_stale = rebuild_stale
+        self.dir = Path(index_dir)
+        self.chunking = chunking or ChunkingConfig()
+        self.cache_path = embedding_cache or self.dir / CACHE_NAME
+        self.model = model or DEFAULT_MODEL
+        self.progress = progress
+        self.store = DocumentStore(self.dir)
+        self.bm25_params = bm25 or BM25Params()
+        self._chunker: Chunker | None = None
+        self._embedder: Embedder | None = None
+        self._loaded: Generation | None = None
+        self._builder = GenerationBuilder(self.dir, self.store, lambda: self.chunker,
+                                          lambda: self.embedder, self.cache_path,
+                                          self.bm25_params, progress)  # fmt: skip
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def embedder(self) -> Embedder:
+        # One load, even when several threads ask at once: loading a model changes
+        # torch's process-wide default dtype for a moment, so two concurrent loads
+        # can leave layers of mixed precision.
+        with _MODEL_LOCK:
+            if self._embedder is None:
+                self._check_existing_model()
+                self._embedder = Embedder(self.model)
+        return self._embedder
+
+    @property
+    def chunker(self) -> Chunker:
+        if self._chunker is None:
+            self._check_existing_model()
+            self._chunker = Chunker(WordPieceTokenizer(self.model), self.chunking)
+        return self._chunker
+
+    def _check_existing_model(self) -> None:
+        """Refuse another model before loading it, when an index already exists."""
+        manifest = live_manifest(self.dir)
+        if manifest is not None:
+            manifest.check(self.model, self.dir)
+
+    # Writing
+
+    def add(self, targets: Sequence[str]) -> IngestReport:
+        """Read, fetch and parse the targets without any lock, then store and index."""
+        return self.add_results(tuple(load_sources(targets)))
+
+    def add_results(self, sources: Sequence[SourceResult]) -> IngestReport:
+        """Store already loaded sources and update the index. New chunks are embedded
+        into the cache before the writer lock is taken, so the lock covers only the
+        store's commit and the assembly of the next generation from cached vectors."""
+        self._embed_ahead([document for source in sources for document in source.documents])
+        with WriterLock(self.dir):
+            report = store_sources(sources, self.store, self.chunker)
+            self._rebuild_if_stale()
+        return report
+
+    def _embed_ahead(self, documents: Sequence[Document]) -> None:
+        if not documents:
+            return
+        tokenizer, header_tokens = self.chunker.tokenizer, self.chunker.config.header_tokens
+        texts = []
+        for document in documents:
+            try:
+                chunks = self.chunker.chunk(document)
+            except (ValueError, OverflowError):
+                continue  # the store reports this document as failed
+            texts.extend(embedding_text(document, c, tokenizer, header_tokens) for c in chunks)
+        cache = EmbeddingCache(self.cache_path)
+        try:
+            cache.embed(self.embedder, texts, progress=self.progress)
+        finally:
+            cache.close()
+
+    def delete(self, doc_id: str) -> bool:
+        with WriterLock(self.dir):
+            removed = self.store.delete(doc_id)
+            self._rebuild_if_stale()
+        return removed
+
+    def _rebuild_if_stale(self) -> None:
+        """Under the writer lock: build a generation unless the live one is current."""
+        manifest = live_manifest(self.dir)
+        if manifest and manifest.store_revision == self.store.revision:
+            manifest.check(self.model, self.dir)
+            return
+        self._builder.build()
+        self._loaded = None
+
+    # Reading
+
+    def manifest(self) -> Manifest:
+        return self.snapshot().manifest
+
+    def snapshot(self) -> Generation:
+        """The live generation, loaded once and reused until a newer one is live. A
+        query should use one snapshot throughout, so its rows stay consistent.
+
+        A reader never waits for a writer: when the generation is behind the store and
+        another process holds the writer lock, the live generation is served (removed
+        documents are skipped at query time); only an index with no generation at all
+        waits for its first one."""
+        name = current_name(self.dir)
+        loaded = self._loaded
+        if loaded and loaded.name == name and not self._stale(loaded.revision):
+            return loaded
+        if self.rebuild_stale and (name is None or self._stale(self._revision_of(name))):
+            try:
+                with WriterLock(self.dir, LOCK_TIMEOUT_S if name is None else 0):
+                    self._rebuild_if_stale()
+            except (StoreError, OSError):
+                # Busy (another writer is at work), read-only or out of space: the live
+                # generation still answers.
+                if name is None:
+                    raise
+            name = current_name(self.dir)
+        if loaded is None or loaded.name != name:
+            self._loaded = load_generation(self.dir, name, self.model, lambda: self.embedder)
+        return self._loaded
+
+    def _stale(self, revision: int | None) -> bool:
+        return self.rebuild_stale and revision != self.store.revision
+
+    def _revision_of(self, name: str) -> int | None:
+        manifest = Manifest.read(self.dir / name)
+        return manifest.store_revision if manifest else None
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.store.get(doc_id)

@@ -1,0 +1,116 @@
+"""URL fetching against servers started on loopback: the address policy, redirects
+checked hop by hop, and a total deadline that a dripping server cannot stretch."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from index.errors import IngestError
+from index.ingest.fetching import MAX_REDIRECTS, fetch_url
+from index.ingest.netpolicy import ALLOW_ENV, HostPolicy
+from index.ingest.pipeline import load_source
+
+PAGE = b"Quay reopens\n\nThe old quay reopened on Friday after repairs that took a year."
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the stdlib's name
+        port = self.server.server_address[1]
+        if self.path == "/page":
+            self._send(200, PAGE)
+        elif self.path == "/to-loopback":
+            self._redirect(f"http://127.0.0.1:{port}/page")
+        elif self.path.startswith("/hop/"):
+            self._redirect(f"/hop/{int(self.path.split('/')[-1]) + 1}")
+        elif self.path == "/drip":
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(100):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.3)
+        else:
+            self._send(404, b"")
+
+    def _send(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def port() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def test_loopback_is_refused_by_default(port: int, monkeypatch):
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
+    result = load_source(f"http://127.0.0.1:{port}/page")
+    assert result.error == (
+        f"http://127.0.0.1:{port}/page: refused: 127.0.0.1 resolves to a loopback address "
+        f"127.0.0.1; set {ALLOW_ENV} to allow an intranet host"
+    )
+    assert "localhost resolves to a loopback" in load_source(f"http://localhost:{port}/x").error
+
+
+def test_an_allowed_intranet_host_is_fetched(port: int, monkeypatch):
+    monkeypatch.setenv(ALLOW_ENV, "127.0.0.0/8")
+    result = load_source(f"http://127.0.0.1:{port}/page")
+    assert result.error is None and result.documents[0].title == "Quay reopens"
+
+
+def test_every_redirect_hop_is_checked(port: int, monkeypatch):
+    monkeypatch.setenv(ALLOW_ENV, "localhost")
+    result = load_source(f"http://localhost:{port}/to-loopback")
+    assert "refused: 127.0.0.1 resolves to a loopback address" in result.error
+
+
+def test_redirects_are_bounded(port: int):
+    policy = HostPolicy.from_list(["127.0.0.1"])
+    with pytest.raises(IngestError, match=f"more than {MAX_REDIRECTS} redirects"):
+        fetch_url(f"http://127.0.0.1:{port}/hop/0", policy=policy)
+
+
+def test_a_dripping_server_cannot_outlast_the_total_deadline(port: int):
+    policy = HostPolicy.from_list(["127.0.0.1"])
+    started = time.monotonic()
+    with pytest.raises(IngestError, match="timed out after 1.5 s"):
+        fetch_url(f"http://127.0.0.1:{port}/drip", timeout_s=1.5, policy=policy)
+    assert time.monotonic() - started < 3.5
+
+
+@pytest.mark.parametrize(
+    "host,kind",
+    [("10.1.2.3", "private"), ("192.168.0.9", "private"), ("169.254.169.254", "link-local"),
+     ("::1", "loopback"), ("fd00::1", "private"), ("0.0.0.0", "unspecified"),
+     ("224.0.0.1", "multicast")],
+)  # fmt: skip
+def test_non_public_addresses_are_refused(host: str, kind: str):
+    refusal = HostPolicy().refusal(host, 80)
+    assert refusal.startswith(f"refused: {host} resolves to a") and f"{kind} address" in refusal
+
+
+def test_schemes_other_than_http_are_refused():
+    with pytest.raises(IngestError, match="not an http"):
+        fetch_url("http://")
