@@ -10,6 +10,7 @@ index/derived/live.py and reused until `CURRENT` names a newer one.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -164,7 +165,7 @@ class NewsIndex:
             try:
                 with WriterLock(self.dir, LOCK_TIMEOUT_S if name is None else 0):
                     self._rebuild_if_stale()
-            except (StoreError, OSError):
+            except (StoreError, OSError, sqlite3.Error):
                 # Busy (another writer is at work), read-only or out of space: the live
                 # generation still answers.
                 if name is None:

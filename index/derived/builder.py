@@ -22,6 +22,7 @@ from index.derived.embedding import Embedder, EmbeddingCache
 from index.derived.live import current_name
 from index.derived.manifest import Manifest, write_atomic
 from index.derived.vectors import VectorStore
+from index.errors import StoreError
 from index.text.analyzer import analyze
 from index.text.chunking import Chunker, embedding_text
 
@@ -60,6 +61,21 @@ class GenerationBuilder:
         vector_store = VectorStore.build(vectors.reshape(len(texts), embedder.dims))
         bm25 = BM25Index.build([analyze(text) for text in texts], self.bm25_params)
         folder = self.dir / f"gen-{self.store.revision:06d}-{time.time_ns()}"
+        try:
+            self._write(folder, vector_store, bm25, chunks, len(documents), embedder, chunker,
+                        started)  # fmt: skip
+        except (OSError, RuntimeError) as error:
+            # numpy and FAISS report a full disk without an errno ("… requested and …
+            # written"); the half-written folder is never named by CURRENT.
+            shutil.rmtree(folder, ignore_errors=True)
+            reason = getattr(error, "strerror", None) or str(error)
+            raise StoreError(
+                f"{folder}: cannot write the index ({reason}); is the disk full?"
+            ) from None
+        self._make_live(folder)
+        return folder.name
+
+    def _write(self, folder, vector_store, bm25, chunks, n_documents, embedder, chunker, started):
         folder.mkdir()
         vector_store.save(folder)
         bm25.save(folder)
@@ -71,15 +87,13 @@ class GenerationBuilder:
             chunking=chunker.config,
             bm25=self.bm25_params,
             vector_index=vector_store.kind,
-            documents=len(documents),
+            documents=n_documents,
             chunks=len(chunks),
             tokens=sum(c.n_tokens for c in chunks),
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             build_seconds=round(time.perf_counter() - started, 2),
             libraries=Manifest.library_versions(),
         ).write(folder)
-        self._make_live(folder)
-        return folder.name
 
     def _make_live(self, folder: Path) -> None:
         # Every file of the generation is on disk before CURRENT can name it.
