@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.archive.store import AddOutcome, DocumentStore
+from index.archive.store import AddOutcome, DocumentStore, Prepared
 from index.ingest.pipeline import SourceResult, load_sources
 from index.text.chunking import Chunker
 
@@ -37,9 +37,13 @@ def ingest(targets: Sequence[str], store: DocumentStore, chunker: Chunker) -> In
 
 
 def store_sources(
-    sources: Sequence[SourceResult], store: DocumentStore, chunker: Chunker
+    sources: Sequence[SourceResult],
+    store: DocumentStore,
+    chunker: Chunker,
+    prepared: Sequence[Prepared] | None = None,
 ) -> IngestReport:
-    """Store the documents of already loaded sources in one transaction."""
+    """Store the documents of already loaded sources in one transaction (`prepared`:
+    those documents already chunked, in order)."""
     documents = [document for source in sources for document in source.documents]
-    outcomes = store.add(documents, chunker) if documents else []
+    outcomes = store.add(documents, chunker, prepared) if documents else []
     return IngestReport(tuple(sources), tuple(outcomes))

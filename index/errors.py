@@ -13,14 +13,17 @@ _PRINT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def one_line(text: str) -> str:
     """`text` safe to print on one line: control characters shown as escapes, lone
     surrogates (undecodable file names) as U+FFFD."""
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    return _escape(_CONTROL, text)
 
 
 def printable(text: str) -> str:
     """Like `one_line`, but newlines and tabs are kept: for multi-line terminal output."""
+    return _escape(_PRINT_CONTROL, text)
+
+
+def _escape(pattern: re.Pattern, text: str) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")
-    return _PRINT_CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    return pattern.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class NewsdeskError(Exception):

@@ -15,11 +15,11 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from index.archive.store import DocumentStore
+from index.archive.store import DocumentStore, Prepared, prepare
 from index.batch import IngestReport, store_sources
 from index.derived.bm25 import BM25Params
 from index.derived.builder import GenerationBuilder
-from index.derived.embedding import CACHE_NAME, Embedder, EmbeddingCache
+from index.derived.embedding import CACHE_NAME, Embedder, embed_cached
 from index.derived.generation import Generation
 from index.derived.live import current_name, live_manifest, load_generation
 from index.derived.lock import LOCK_TIMEOUT_S, WriterLock
@@ -106,28 +106,28 @@ class NewsIndex:
         """Store already loaded sources and update the index. New chunks are embedded
         into the cache before the writer lock is taken, so the lock covers only the
         store's commit and the assembly of the next generation from cached vectors."""
-        self._embed_ahead([document for source in sources for document in source.documents])
+        documents = [document for source in sources for document in source.documents]
+        # Chunked once: the chunks are embedded now and stored under the lock below.
+        prepared = [prepare(document, self.chunker) for document in documents]
+        self._embed_ahead(prepared)
         with WriterLock(self.dir):
-            report = store_sources(sources, self.store, self.chunker)
+            report = store_sources(sources, self.store, self.chunker, prepared)
             self._rebuild_if_stale()
         return report
 
-    def _embed_ahead(self, documents: Sequence[Document]) -> None:
-        if not documents:
+    def _embed_ahead(self, prepared: Sequence[Prepared]) -> None:
+        if not prepared:
             return
         tokenizer, header_tokens = self.chunker.tokenizer, self.chunker.config.header_tokens
-        texts = []
-        for document in documents:
-            try:
-                chunks = self.chunker.chunk(document)
-            except (ValueError, OverflowError):
-                continue  # the store reports this document as failed
-            texts.extend(embedding_text(document, c, tokenizer, header_tokens) for c in chunks)
-        cache = EmbeddingCache(self.cache_path)
-        try:
-            cache.embed(self.embedder, texts, progress=self.progress)
-        finally:
-            cache.close()
+        texts = [
+            embedding_text(document, chunk, tokenizer, header_tokens)
+            for document, chunks in prepared
+            if not isinstance(chunks, str)  # a reason: the store reports it as failed
+            for chunk in chunks
+        ]
+        if not texts:
+            return
+        embed_cached(self.cache_path, self.embedder, texts, self.progress)
 
     def delete(self, doc_id: str) -> bool:
         with WriterLock(self.dir):

@@ -117,8 +117,4 @@ def _upload_source(name: str, data: bytes) -> SourceResult:
     origin = f"upload:{name}"
     if len(data) > MAX_UPLOAD_BYTES:
         return SourceResult(origin, None, error=_refused(name, _OVER_SIZE))
-    result = Newsdesk.load_upload(name, data)
-    if result.error:
-        reason = result.error.split(": ", 1)[-1]
-        return SourceResult(origin, None, error=_refused(name, reason))
-    return result
+    return Newsdesk.load_upload(name, data)

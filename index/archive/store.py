@@ -124,12 +124,19 @@ class DocumentStore:
 
     # Writing
 
-    def add(self, documents: Sequence[Document], chunker: Chunker) -> list[AddOutcome]:
+    def add(
+        self,
+        documents: Sequence[Document],
+        chunker: Chunker,
+        prepared: Sequence[Prepared] | None = None,
+    ) -> list[AddOutcome]:
         """Store documents and their chunks in one transaction, one outcome per document
         in order. Chunking happens before the transaction, so the write lock is held only
         for the inserts. A document that cannot be stored is a `failed` outcome and costs
-        only itself; an interruption or a full disk writes nothing."""
-        prepared = [_prepare(document, chunker) for document in documents]
+        only itself; an interruption or a full disk writes nothing. `prepared`: the same
+        documents already chunked by `prepare`, when the caller needed the chunks first."""
+        if prepared is None:
+            prepared = [prepare(document, chunker) for document in documents]
         with self.transaction():
             self._check_chunking(chunker)
             outcomes = [self._add_guarded(document, chunks) for document, chunks in prepared]
@@ -369,7 +376,10 @@ class DocumentStore:
         return nearlinks.linked(self._db, doc_id)
 
 
-def _prepare(document: Document, chunker: Chunker) -> tuple[Document, list[Chunk] | str]:
+Prepared = tuple[Document, list[Chunk] | str]
+
+
+def prepare(document: Document, chunker: Chunker) -> Prepared:
     """A document with its chunks, or with the one-line reason it cannot be chunked."""
     try:
         return document, chunker.chunk(document)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from index.archive.store import DocumentStore
 from index.derived.bm25 import BM25Index, BM25Params
-from index.derived.embedding import Embedder, EmbeddingCache
+from index.derived.embedding import Embedder, embed_cached
 from index.derived.live import current_name
 from index.derived.manifest import Manifest, write_atomic
 from index.derived.vectors import VectorStore
@@ -53,11 +53,7 @@ class GenerationBuilder:
         chunker, embedder = self._chunker(), self._embedder()
         tokenizer, header_tokens = chunker.tokenizer, chunker.config.header_tokens
         texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
-        cache = EmbeddingCache(self.cache_path)
-        try:
-            vectors = cache.embed(embedder, texts, progress=self.progress)
-        finally:
-            cache.close()
+        vectors = embed_cached(self.cache_path, embedder, texts, self.progress)
         vector_store = VectorStore.build(vectors.reshape(len(texts), embedder.dims))
         bm25 = BM25Index.build([analyze(text) for text in texts], self.bm25_params)
         folder = self.dir / f"gen-{self.store.revision:06d}-{time.time_ns()}"

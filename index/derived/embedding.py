@@ -173,6 +173,17 @@ class EmbeddingCache:
         return matrix
 
 
+def embed_cached(
+    cache_path: Path, embedder: Embedder, texts: Sequence[str], progress: bool = False
+) -> np.ndarray:
+    """(len(texts), dims) float32 through the cache at `cache_path`, opened for this call."""
+    cache = EmbeddingCache(cache_path)
+    try:
+        return cache.embed(embedder, texts, progress=progress)
+    finally:
+        cache.close()
+
+
 def _progress(total: int, enabled: bool):
     """A progress bar with rate and ETA on stderr for long runs; silent otherwise."""
     from tqdm import tqdm

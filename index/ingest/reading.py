@@ -121,8 +121,13 @@ def decode_text(raw: RawSource) -> str:
     return _clean(data.decode(best.encoding, errors="replace"), raw.origin)
 
 
+def strip_controls(text: str) -> str:
+    """`text` without C0 control characters other than tab and newlines."""
+    return _CONTROL.sub("", text)
+
+
 def _clean(text: str, origin: str) -> str:
-    text = _CONTROL.sub("", text.lstrip("\ufeff"))
+    text = strip_controls(text.lstrip("\ufeff"))
     if not text.strip():
         raise IngestError(origin, "empty file")
     return text

@@ -9,6 +9,7 @@ from datetime import datetime
 from index.documents import Document, Provenance
 from index.ids import content_hash, make_doc_id
 from index.ingest.loaders.htmltext import tidy_paragraphs
+from index.ingest.reading import strip_controls
 from index.text.sentences import sentence_spans
 
 _TITLE_WORDS = 14
@@ -16,7 +17,6 @@ _TITLE_WORDS = 14
 # and embedding it would cost minutes of CPU and gigabytes of memory.
 MAX_TEXT_CHARS = 2_000_000
 MAX_FIELD_CHARS = 2_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -31,7 +31,7 @@ def clean_string(value: str) -> str:
     tab and newlines are dropped."""
     if _SURROGATE.search(value):
         value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return _CONTROL.sub("", value)
+    return strip_controls(value)
 
 
 def clean_field(value: object | None) -> str:

@@ -111,6 +111,7 @@ def test_non_public_addresses_are_refused(host: str, kind: str):
     assert refusal.startswith(f"refused: {host} resolves to a") and f"{kind} address" in refusal
 
 
-def test_schemes_other_than_http_are_refused():
-    with pytest.raises(IngestError, match="not an http"):
-        fetch_url("http://")
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "gopher://127.0.0.1/", "http://"])
+def test_schemes_other_than_http_and_urls_without_a_host_are_refused(url: str):
+    with pytest.raises(IngestError, match="is not an http\\(s\\) URL"):
+        fetch_url(url)
