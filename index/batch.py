@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.archive.store import AddOutcome, DocumentStore, Prepared
+from index.archive.prepared import Prepared
+from index.archive.store import AddOutcome, DocumentStore
 from index.ingest.pipeline import SourceResult, load_sources
 from index.text.chunking import Chunker
 

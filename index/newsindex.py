@@ -15,7 +15,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from index.archive.store import DocumentStore, Prepared, prepare
+from index.archive.prepared import Prepared, prepare
+from index.archive.store import DocumentStore
 from index.batch import IngestReport, store_sources
 from index.derived.bm25 import BM25Params
 from index.derived.builder import GenerationBuilder

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 from index.archive.store import DB_NAME
@@ -22,6 +23,7 @@ from index.ingest.pipeline import SourceResult, guarded_parse, load_source, load
 from index.ingest.reading import RawSource
 from index.newsindex import NewsIndex
 from search.answer import AnswerConfig, Answerer
+from search.plan import make_plan
 from search.related import RelatedConfig, RelatedFinder
 from search.retriever import RetrievalConfig, Retriever
 from search.types import Answer, Filters, Mode, Passage, Story
@@ -81,14 +83,43 @@ class Newsdesk:
         return self.index.delete(doc_id)
 
     def search(
-        self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+        self,
+        query: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        filters: Filters | None = None,
+        *,
+        as_of: datetime | None = None,
+        question_dates: bool = True,
+        diversify: bool = True,
     ) -> list[Passage]:
-        return self.retriever.search(check_query(query, k), k, mode, filters)
+        """The top k passages, one per document; time and outlets as in `ask`."""
+        plan = make_plan(check_query(query, k), filters, as_of, question_dates, diversify)
+        ranking = self.retriever.rank(
+            plan.query, k, mode, plan.filters,
+            as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
+        )  # fmt: skip
+        return self.retriever.passages(ranking, k)
 
     def ask(
-        self, question: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+        self,
+        question: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        filters: Filters | None = None,
+        *,
+        as_of: datetime | None = None,
+        question_dates: bool = True,
+        diversify: bool = True,
     ) -> Answer:
-        return self.answerer.ask(check_query(question, k), k, mode, filters)
+        """A cited answer and the top k passages. `as_of`: answer as of that moment
+        (later reports left out; relative dates count from it; default now).
+        `question_dates`: apply the time the question names ("in May 2020", "latest";
+        the applied frame is `answer.timeframe`). `diversify`: spread the top results
+        over outlets."""
+        question = check_query(question, k)
+        plan = make_plan(question, filters, as_of, question_dates, diversify)
+        return self.answerer.ask(question, k, mode, plan=plan)
 
     def related(
         self,

@@ -3,11 +3,14 @@ collapsed so that one document, and one story run by several outlets, is one res
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from index.derived.generation import Generation, Hit
 from index.documents import Document
 from index.newsindex import NewsIndex
+from search.diversity import SOURCE_DECAY, by_source
+from search.recency import Recency, newest_first, recency_boost
 from search.rrf import RRF_K, rrf_fuse
 from search.types import MODES, Filters, Mode, Passage, Scores
 from search.weighted import DENSE_WEIGHT, weighted_fuse
@@ -28,6 +31,8 @@ class RetrievalConfig:
     rrf_k: int = RRF_K
     dense_weight: float = DENSE_WEIGHT
     fuse_level: str = "document"
+    recency: Recency = field(default_factory=Recency)
+    source_decay: float = SOURCE_DECAY
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,19 @@ class Retriever:
         )
 
     def rank(
-        self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+        self,
+        query: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        filters: Filters | None = None,
+        *,
+        as_of: datetime | None = None,
+        latest: bool = False,
+        diversify: bool = False,
     ) -> Ranking:
-        """All fused candidates for up to k results, best first, on one index snapshot."""
+        """All fused candidates for up to k results, best first, on one index snapshot.
+        `as_of` favours reports from just before it (config.recency), `latest` puts the
+        relevant ones newest first, `diversify` spreads the top over outlets."""
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
         generation = self.index.snapshot()
@@ -89,8 +104,24 @@ class Retriever:
         fused = self._fuse(mode, bm25, dense)
         if mode == "hybrid" and self.config.fuse_level == "document":
             fused = self._lift_to_documents(generation, bm25, dense, fused)
+        summaries = self._summaries(generation, fused) if as_of or latest or diversify else {}
+        if as_of is not None:
+            fused = recency_boost(fused, generation.doc_id, summaries, as_of, self.config.recency)
         ordered = sorted(fused, key=lambda row: (-fused[row], generation.chunk_id(row)))
+        if diversify:
+            ordered = by_source(
+                ordered, fused, generation.doc_id, summaries, self.config.source_decay
+            )
+        if latest:
+            ordered = newest_first(
+                ordered, fused, generation.doc_id, summaries, self.config.recency
+            )
         return Ranking(generation, tuple(ordered), _breakdown(bm25, dense, fused))
+
+    def _summaries(self, generation: Generation, fused: dict[int, float]) -> dict:
+        """doc_id → DocumentSummary of every candidate (one read of the store)."""
+        doc_ids = {generation.doc_id(row) for row in fused}
+        return {summary.doc_id: summary for summary in self.index.store.summaries(doc_ids)}
 
     def _allowed_rows(self, generation: Generation, filters: Filters | None) -> list[int] | None:
         if filters is None or not filters.active:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from index.documents import DocumentSummary
+
+if TYPE_CHECKING:
+    from search.timeframe import TimeFrame
 
 # How a question is searched: both sides fused, or one side alone.
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -112,14 +115,21 @@ class Citation:
 
 @dataclass(frozen=True)
 class AnswerSentence:
+    """One sentence of an answer (or sentences joined into one span), its citation
+    number, and its article's date and outlet."""
+
     text: str
     citation: int
+    published: datetime | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
 class Answer:
     """An extractive answer. `found` is False when nothing in the archive answers the
-    question; then `sentences` is empty and `passages` holds the nearest misses."""
+    question; then `sentences` is empty and `passages` holds the nearest misses.
+    `timeframe` is the time the question named, as applied to the search (None when it
+    named none or that was switched off)."""
 
     question: str
     found: bool
@@ -127,6 +137,18 @@ class Answer:
     citations: tuple[Citation, ...]
     passages: tuple[Passage, ...]
     message: str = ""
+    timeframe: TimeFrame | None = None
+
+    @property
+    def dates_note(self) -> str:
+        """ "From reports of 3 Jun 2019 and 18 May 2020." when the sentences come from
+        reports of different days, oldest first; "" otherwise."""
+        days = sorted({s.published.date() for s in self.sentences if s.published})
+        if len(days) < 2:
+            return ""
+        named = [f"{day.day} {day:%b %Y}" for day in days]
+        listed = ", ".join(named[:-1]) + f" and {named[-1]}"
+        return f"From reports of {listed}."
 
 
 @dataclass(frozen=True)

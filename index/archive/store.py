@@ -19,6 +19,7 @@ from typing import Literal
 
 from index.archive import neardup, nearlinks
 from index.archive.identity import same_article, separate_id
+from index.archive.prepared import Prepared, prepare
 from index.archive.schema import SCHEMA
 from index.archive.transaction import Transaction
 from index.documents import Chunk, Document, DocumentSummary, Provenance
@@ -325,23 +326,23 @@ class DocumentStore:
         for row in rows:
             yield _document(row)
 
-    def summaries(self) -> list[DocumentSummary]:
-        """Metadata of all documents without their text, newest first."""
-        rows = self._db.execute(
-            "SELECT doc_id, title, source, authors, published, url FROM documents "
-            "ORDER BY published IS NULL, published DESC, doc_id"
-        )
+    def summaries(self, doc_ids: Sequence[str] | None = None) -> list[DocumentSummary]:
+        """Metadata without the text of all documents (or of `doc_ids`), newest first."""
+        query = "SELECT doc_id, title, source, authors, published, url FROM documents"
+        order = " ORDER BY published IS NULL, published DESC, doc_id"
+        if doc_ids is None:
+            rows = list(self._db.execute(query + order))
+        else:
+            unique, rows = sorted(set(doc_ids)), []
+            for start in range(0, len(unique), 500):
+                batch = unique[start : start + 500]
+                where = f" WHERE doc_id IN ({','.join('?' * len(batch))})"
+                rows.extend(self._db.execute(query + where + order, batch))
         return [
-            DocumentSummary(
-                doc_id,
-                title,
-                source,
-                tuple(json.loads(authors)),
-                datetime.fromisoformat(published) if published else None,
-                url,
-            )  # fmt: skip
+            DocumentSummary(doc_id, title, source, tuple(json.loads(authors)),
+                            datetime.fromisoformat(published) if published else None, url)
             for doc_id, title, source, authors, published, url in rows
-        ]
+        ]  # fmt: skip
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         row = self._db.execute(
@@ -374,17 +375,6 @@ class DocumentStore:
         """(other doc_id, estimated Jaccard) for the most similar near-duplicates (at
         most nearlinks.MAX_LINKS), most similar first."""
         return nearlinks.linked(self._db, doc_id)
-
-
-Prepared = tuple[Document, list[Chunk] | str]
-
-
-def prepare(document: Document, chunker: Chunker) -> Prepared:
-    """A document with its chunks, or with the one-line reason it cannot be chunked."""
-    try:
-        return document, chunker.chunk(document)
-    except (ValueError, OverflowError) as error:
-        return document, f"cannot chunk: {one_line(str(error))}"
 
 
 def _rekeyed(chunk: Chunk, doc_id: str) -> Chunk:

@@ -36,6 +36,7 @@ class BM25Index:
         self.weights = weights
         self.vocabulary = vocabulary
         self.params = params
+        self._doc_freq: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -70,6 +71,18 @@ class BM25Index:
             (values.astype(np.float32), (rows, cols)), shape=(n_docs, len(vocabulary))
         )
         return cls(matrix, vocabulary, params)
+
+    def rarity(self, terms: Sequence[str]) -> dict[str, float]:
+        """term → log(1 + (N - df + 0.5) / (df + 0.5)), df counted over the chunks."""
+        if self._doc_freq is None:
+            self._doc_freq = np.diff(self.weights.indptr)
+        total = self.size
+        out = {}
+        for term in terms:
+            column = self.vocabulary.get(term)
+            df = 0 if column is None else int(self._doc_freq[column])
+            out[term] = float(np.log1p((total - df + 0.5) / (df + 0.5)))
+        return out
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
         """(n_docs,) float32 BM25 scores; a repeated query term counts again, as in

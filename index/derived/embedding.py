@@ -19,6 +19,7 @@ from index.text.tokenizer import DEFAULT_MODEL, resolve_model
 
 CACHE_NAME = "embedding_cache.sqlite"
 BLOCK = 1024
+QUERY_CACHE = 64
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Embedder:
         self._model = SentenceTransformer(path, device="cpu", model_kwargs=kwargs)
         self.dims = int(self._model.get_embedding_dimension())
         self.info = ModelInfo(self.name, self.dims, dtype, _revision(path))
+        self._queries: dict[str, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """(len(texts), dims) float32, L2-normalised."""
@@ -94,19 +96,36 @@ class Embedder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
 
-    def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
-        """Cosine of `query` to each text, all embedded in one batch."""
-        if not texts:
-            return []
-        vectors = self.encode([query, *texts])
-        return [float(value) for value in vectors[1:] @ vectors[0]]
+    def encode_query(self, text: str) -> np.ndarray:
+        """(dims,) float32, L2-normalised; the last few questions are remembered, so the
+        retriever and the answerer embed a question once between them."""
+        cached = self._queries.get(text)
+        if cached is None:
+            cached = self.encode([text])[0]
+            self._queries[text] = cached
+            while len(self._queries) > QUERY_CACHE:
+                self._queries.pop(next(iter(self._queries)))
+        return cached
 
-    def pairwise(self, texts: Sequence[str]) -> list[list[float]]:
-        """(n, n) cosine similarities of the texts, as nested lists."""
+    def relations(self, query: str, texts: Sequence[str]) -> Relations:
+        """Cosines of each text to `query` and of the texts to one another, each text
+        embedded once."""
         if not texts:
-            return []
+            return Relations((), ())
         vectors = self.encode(list(texts))
-        return (vectors @ vectors.T).tolist()
+        to_query = vectors @ self.encode_query(query)
+        return Relations(
+            tuple(float(value) for value in to_query),
+            tuple(tuple(row) for row in (vectors @ vectors.T).tolist()),
+        )
+
+
+@dataclass(frozen=True)
+class Relations:
+    """`to_query[i]`: cosine of text i to the query; `between[i][j]`: of texts i and j."""
+
+    to_query: tuple[float, ...]
+    between: tuple[tuple[float, ...], ...]
 
 
 def _revision(path: str) -> str:

@@ -90,7 +90,7 @@ class Generation:
         self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
     ) -> list[Hit]:
         """Top `depth` chunks by cosine to the embedded query, best first."""
-        vector = self._embedder().encode([query])[0]
+        vector = self._embedder().encode_query(query)
         allowed = None if allowed_rows is None else np.asarray(sorted(allowed_rows), dtype=np.int64)
         rows, scores = self.vectors.search(vector, depth, allowed)
         return [self._hit(int(row), float(score)) for row, score in zip(rows, scores, strict=True)]
@@ -110,6 +110,11 @@ class Generation:
         pairs = zip(rows.tolist(), subset.tolist(), strict=True)
         ranked = sorted(pairs, key=lambda p: (-p[1], self.chunk_ids[p[0]]))
         return [self._hit(int(row), float(score)) for row, score in ranked]
+
+    def rarity(self, terms: Sequence[str]) -> dict[str, float]:
+        """Each BM25 term's inverse document frequency over the chunks, Lucene's
+        log(1 + (N - df + 0.5) / (df + 0.5)); a term no chunk holds gets the highest."""
+        return self.bm25.rarity(terms)
 
     def term_frequency_share(self, text: str) -> float:
         """The share of chunks containing the rarest BM25 term of `text` (1.0 if none is
