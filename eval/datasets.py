@@ -32,6 +32,8 @@ class Query:
     date: datetime | None = None
     answers: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    gold_choices: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,31 @@ def _answers(record: dict) -> tuple[str, ...]:
     return tuple(str(a) for a in answers if str(a).strip())
 
 
+def _choices(record: dict) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Multiple-choice options and the 0-based indexes of the gold ones, if any."""
+    choices = record.get("choices")
+    gold = record.get("answer_idx", ())
+    gold = [gold] if isinstance(gold, int) else gold
+    if not isinstance(choices, list) or not isinstance(gold, list):
+        return (), ()
+    options = tuple(str(c) for c in choices)
+    return options, tuple(i for i in gold if isinstance(i, int) and 0 <= i < len(options))
+
+
 def _load_beir(root: Path) -> Dataset:
     corpus_path, queries_path = root / "corpus.jsonl", root / "queries.jsonl"
     corpus_ids = set(_unique_ids(corpus_path, _jsonl(corpus_path), "_id"))
     query_rows = _jsonl(queries_path)
     _unique_ids(queries_path, query_rows, "_id")
     queries = tuple(
-        Query(str(r["_id"]), str(r.get("text", "")), parse_date(r.get("date")), _answers(r))
+        Query(
+            str(r["_id"]),
+            str(r.get("text", "")),
+            parse_date(r.get("date")),
+            _answers(r),
+            (),
+            *_choices(r),
+        )  # fmt: skip
         for _, r in query_rows
     )
     qrels = _load_qrels(root / "qrels" / "test.tsv", corpus_ids, {q.query_id for q in queries})

@@ -37,6 +37,8 @@ class EvalOptions:
     cache_root: Path | None = None
     progress: bool = False
     k: int = 10
+    answering: AnswerConfig = field(default_factory=AnswerConfig)
+    diversify: bool = False
 
 
 def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None) -> EvalReport:
@@ -52,7 +54,8 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
     results = []
     for mode in modes:
         began = time.perf_counter()
-        runs = run_mode(index, queries, mode, retrieval, as_of, with_answers=options.answers)
+        runs = run_mode(index, queries, mode, retrieval, as_of, options.answers,
+                        options.answering, options.diversify)  # fmt: skip
         query_labels = {q.query_id: labels[q.query_id] for q in queries}
         means, per_query = ir_scores(query_labels, runs, mode, k)
         ranked = {run.query_id: list(run.doc_ids) for run in runs}
@@ -65,7 +68,8 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
     configuration = {
         "index": json.loads(params.fingerprint()),
         "retrieval": asdict(retrieval),
-        "answer": asdict(AnswerConfig()),
+        "answer": {**asdict(options.answering), "signals": sorted(options.answering.signals)},
+        "diversify": options.diversify,
         "as_of": as_of,
         "k": k,
         "modes": list(modes),

@@ -80,4 +80,7 @@ def answer_scores(queries: Sequence[Query], runs: Sequence[QueryRun]) -> dict[st
             for r in with_answer
         ) / len(with_answer)
         out["nothing_found_rate"] = sum(not r.answer_found for r in with_answer) / len(with_answer)
+    credited = [r.choice_credit for r in runs if r.choice_credit is not None]
+    if credited:
+        out["mc_accuracy"] = sum(credited) / len(credited)
     return out

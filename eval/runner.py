@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from eval.choices import choice_credit, choice_support
 from eval.datasets import Dataset, Query
 from index.newsindex import NewsIndex
-from search.answer import Answerer
+from search.answer import AnswerConfig, Answerer
+from search.plan import SearchPlan, make_plan
 from search.retriever import RetrievalConfig, Retriever
-from search.types import MODES, Filters, end_of_day
+from search.types import MODES, end_of_day
 
 # The search modes, and fusion of chunk rankings for comparison with the default.
 EVAL_MODES = (*MODES, "rrf", "weighted")
@@ -27,6 +29,7 @@ class QueryRun:
     passage_texts: tuple[str, ...]
     answer_text: str | None
     answer_found: bool | None
+    choice_credit: float | None = None
 
 
 def _retriever(index: NewsIndex, mode: str, config: RetrievalConfig) -> tuple[Retriever, str]:
@@ -39,10 +42,13 @@ def _retriever(index: NewsIndex, mode: str, config: RetrievalConfig) -> tuple[Re
     return Retriever(index, config), mode
 
 
-def _filters(query: Query, as_of: bool) -> Filters | None:
-    if not as_of or query.date is None:
-        return None
-    return Filters(until=end_of_day(query.date))
+def _plan(query: Query, as_of: bool, diversify: bool) -> SearchPlan:
+    """As of the query's date (reports after it left out, recent ones favoured, the
+    question's own dates applied), or the question as written."""
+    if as_of and query.date is not None:
+        moment = end_of_day(query.date)
+        return make_plan(query.text, None, moment, question_dates=True, diversify=diversify)
+    return SearchPlan(query.text, None, None, diversify=diversify)
 
 
 def run_mode(
@@ -52,29 +58,41 @@ def run_mode(
     config: RetrievalConfig | None = None,
     as_of: bool = False,
     with_answers: bool = False,
+    answering: AnswerConfig | None = None,
+    diversify: bool = False,
 ) -> list[QueryRun]:
     retriever, search_mode = _retriever(index, mode, config or RetrievalConfig())
-    answerer = Answerer(retriever, lambda: index.embedder)
-    runs = []
-    for query in queries:
-        filters = _filters(query, as_of)
-        # One result per document, ranked by its best chunk; near-duplicates stay separate
-        # documents here because the labels judge each one.
-        documents = retriever.search(
-            query.text, DOC_DEPTH, search_mode, filters, collapse=True, merge_near_duplicates=False
+    answerer = Answerer(retriever, lambda: index.embedder, answering)
+    return [
+        _run(query, retriever, answerer, search_mode, _plan(query, as_of, diversify), with_answers)
+        for query in queries
+    ]
+
+
+def _run(query, retriever, answerer, search_mode, plan, with_answers) -> QueryRun:
+    # One result per document, ranked by its best chunk; near-duplicates stay separate
+    # documents here because the labels judge each one.
+    ranking = retriever.rank(
+        plan.query, DOC_DEPTH, search_mode, plan.filters,
+        as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
+    )  # fmt: skip
+    documents = retriever.passages(ranking, DOC_DEPTH, collapse=True, merge_near_duplicates=False)
+    answer = answerer.ask(query.text, 5, search_mode, plan=plan) if with_answers else None
+    texts = tuple(p.text for p in documents[:10])
+    answer_text = " ".join(s.text for s in answer.sentences) if answer else None
+    credit = None
+    if query.choices and query.gold_choices:
+        credit = choice_credit(
+            choice_support(query.choices, texts, answer_text), query.gold_choices
         )
-        doc_ids = [passage.doc_id for passage in documents]
-        answer = answerer.ask(query.text, 5, search_mode, filters) if with_answers else None
-        runs.append(
-            QueryRun(
-                query.query_id,
-                tuple(doc_ids[:DOC_DEPTH]),
-                tuple(p.text for p in documents[:10]),
-                " ".join(s.text for s in answer.sentences) if answer else None,
-                answer.found if answer else None,
-            )
-        )
-    return runs
+    return QueryRun(
+        query.query_id,
+        tuple(p.doc_id for p in documents[:DOC_DEPTH]),
+        texts,
+        answer_text,
+        answer.found if answer else None,
+        credit,
+    )
 
 
 def labeled_queries(dataset: Dataset, labels: dict[str, dict[str, int]], limit: int | None):

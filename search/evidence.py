@@ -9,7 +9,7 @@ found is left out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.text.sentences import sentence_spans
 from search.types import Passage
@@ -77,7 +77,11 @@ def passage_units(passage: Passage, document_text: str, min_words: int) -> list[
                 + sum(1 for s, _ in spans[:index] if s >= first)
                 + (earlier is not None and first == earlier[0])
             )
-            units.append(Unit(passage, first, end, document_text[first:end], joined))
+            # A span reaching back before the chunk cites the chunk widened to hold it.
+            cited = passage
+            if first < passage.start:
+                cited = replace(passage, start=first, text=document_text[first : passage.end])
+            units.append(Unit(cited, first, end, document_text[first:end], joined))
     return units
 
 

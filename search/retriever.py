@@ -178,11 +178,41 @@ class Retriever:
             owner[doc_id] = len(results) - 1
             for other in near:
                 owner.setdefault(other, len(results) - 1)
+        if merge:
+            first_row: dict[str, int] = {}
+            for row in ordered:
+                first_row.setdefault(generation.doc_id(row), row)
+            for item in results:
+                if item["near"]:
+                    self._original_first(item, generation, first_row)
         documents: dict[str, Document | None] = {}
         built = (self._passage(item, breakdown, documents) for item in results)
         # A document removed between reading its chunk and its metadata is skipped.
         kept = [passage for passage in built if passage is not None]
         return [replace(passage, rank=rank) for rank, passage in enumerate(kept, 1)]
+
+    def _original_first(self, item: dict, generation: Generation, first_row: dict) -> None:
+        """Make the earliest-published report of a near-duplicate group the result (its
+        best-ranked chunk, or its first), and the others its "also in"."""
+        store = self.index.store
+        group = [item["doc_id"], *item["near"]]
+        dated = [s for s in store.summaries(group) if s.published is not None]
+        if not dated:
+            return
+        original = min(dated, key=lambda s: (s.published, s.doc_id)).doc_id
+        if original == item["doc_id"]:
+            return
+        row = first_row.get(original)
+        chunk = store.chunk(generation.chunk_id(row)) if row is not None else None
+        if chunk is None:
+            chunks = store.chunks(original)
+            chunk = chunks[0] if chunks else None
+        if chunk is None:
+            return
+        item.update(chunk=chunk, doc_id=original, more_chunks=[],
+                    near=[d for d in group if d != original])  # fmt: skip
+        if row is not None:
+            item["row"] = row
 
     def _passage(self, item: dict, breakdown: dict[int, Scores], documents) -> Passage | None:
         """`documents` caches documents by id for the duration of one search."""

@@ -29,6 +29,16 @@ def parse_filters(since: str, until: str, outlets, authors) -> Filters:
     return Filters.between(start, end, tuple(outlets or ()), tuple(authors or ()))
 
 
+def parse_as_of(text: str):
+    """The form's "as of" date (None when empty); ValueError naming a bad one."""
+    if not text or not text.strip():
+        return None
+    value = parse_date(text, plausible=False)
+    if value is None:
+        raise ValueError(f"'{text}' is not a date for “as of” (try 2020-05-18)")
+    return value
+
+
 class Handlers:
     """What each control does; every method returns escaped HTML or plain data."""
 
@@ -43,14 +53,20 @@ class Handlers:
             return f"**Building the index:** {state.message}…"
         return library.summary_line(self.service.reader.summaries())
 
-    def ask(self, question: str, since: str, until: str, outlets, authors, mode: str) -> str:
+    def ask(
+        self, question: str, since: str, until: str, outlets, authors, mode: str,
+        as_of: str = "", question_dates: bool = True, diversify: bool = True,
+    ) -> str:  # fmt: skip
         if not self.service.status.ready:
             return message_html(NOT_READY)
         if not question or not question.strip():
             return message_html(f"Type a question about the archive, e.g. “{PLACEHOLDER}”")
         try:
             filters = parse_filters(since, until, outlets, authors)
-            answer = self.service.reader.ask(question.strip(), k=5, mode=mode, filters=filters)
+            answer = self.service.reader.ask(
+                question.strip(), k=5, mode=mode, filters=filters, as_of=parse_as_of(as_of),
+                question_dates=bool(question_dates), diversify=bool(diversify),
+            )  # fmt: skip
         except (ValueError, NewsdeskError) as error:
             return message_html(str(error))
         return answer_html(answer)
@@ -124,6 +140,13 @@ def _ask_tab(gr) -> SimpleNamespace:
         ui.mode = gr.Radio(
             list(MODES), value="hybrid", label="Search mode", elem_id="nd-mode", scale=2
         )
+    with gr.Row():
+        ui.as_of = gr.Textbox(label="As of", placeholder="YYYY-MM-DD (default: today)",
+                              elem_id="nd-as-of")  # fmt: skip
+        ui.question_dates = gr.Checkbox(value=True, label="Use dates named in the question",
+                                        elem_id="nd-question-dates")  # fmt: skip
+        ui.diversify = gr.Checkbox(value=True, label="Spread results over outlets",
+                                   elem_id="nd-diversify")  # fmt: skip
     ui.button = gr.Button("Ask the archive", variant="primary", elem_id="nd-ask")
     ui.answer = gr.HTML(elem_id="nd-answer")
     return ui
@@ -204,7 +227,8 @@ def _wire(gr, app, handlers: Handlers, status, ask, related, lib) -> None:
                  lib.summary, lib.per_outlet, lib.per_month, lib.listing]  # fmt: skip
     app.load(handlers.refresh, [lib.page], refreshed, **PRIVATE)
     gr.Timer(3.0).tick(handlers.status, outputs=[status], show_progress="hidden", **PRIVATE)
-    ask_inputs = [ask.question, ask.since, ask.until, ask.outlets, ask.authors, ask.mode]
+    ask_inputs = [ask.question, ask.since, ask.until, ask.outlets, ask.authors, ask.mode,
+                  ask.as_of, ask.question_dates, ask.diversify]  # fmt: skip
     for trigger in (ask.button.click, ask.question.submit):
         trigger(handlers.ask, ask_inputs, ask.answer, concurrency_limit=8, **PRIVATE)
     related.button.click(
@@ -235,10 +259,17 @@ def _api_endpoints(gr, service: DeskService) -> None:
         until: str = "",
         outlets: list[str] | None = None,
         authors: list[str] | None = None,
+        as_of: str = "",
+        question_dates: bool = True,
+        diversify: bool = True,
     ) -> dict:
         """Answer a question with cited sentences; the `newsdesk ask --json` schema."""
         filters = parse_filters(since, until, outlets, authors)
-        return answer_json(service.reader.ask(question, k=int(k), mode=mode, filters=filters))
+        answer = service.reader.ask(
+            question, k=int(k), mode=mode, filters=filters, as_of=parse_as_of(as_of),
+            question_dates=bool(question_dates), diversify=bool(diversify),
+        )  # fmt: skip
+        return answer_json(answer)
 
     def api_related(doc_id: str = "", url: str = "", text: str = "", k: int = 10) -> list:
         """Related coverage of a document id, a URL, or a text; stories oldest first."""

@@ -45,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--source", action="append", default=[], help="outlet (repeatable)")
     ask.add_argument("--author", action="append", default=[], help="author (repeatable)")
     ask.add_argument("--mode", choices=MODES, default="hybrid")
+    ask.add_argument("--as-of", type=_date_arg, metavar="DATE",
+                     help="answer as of DATE: later reports left out, relative dates "
+                     "('last year') counted from it (default: now)")  # fmt: skip
+    ask.add_argument("--ignore-question-dates", action="store_true",
+                     help="do not filter or order by the time the question names")  # fmt: skip
+    ask.add_argument("--no-diversify", action="store_true",
+                     help="do not spread the top results over outlets")  # fmt: skip
     _common(ask)
 
     related = sub.add_parser("related", help="related coverage of a document or a text")
@@ -80,8 +87,17 @@ def _eval_parser(sub) -> None:
     )
     evaluate.add_argument("--k", type=int, default=10, help="cut-off k of the summary metrics")
     evaluate.add_argument(
-        "--as-of", action="store_true", help="only documents published on or before a query's date"
-    )
+        "--as-of", action="store_true",
+        help="ask as of each query's date: later reports left out, recent ones favoured, "
+        "the question's own dates applied",
+    )  # fmt: skip
+    evaluate.add_argument("--diversify", action="store_true",
+                          help="spread the top results over outlets (as ask does)")  # fmt: skip
+    evaluate.add_argument("--recency-weight", type=float, default=None)
+    evaluate.add_argument("--half-life", type=float, default=None, help="recency half-life, days")
+    evaluate.add_argument("--signals-off", default="", metavar="NAMES",
+                          help="answer signals to switch off, comma-separated: "
+                          "rarity, kind, rank, join, constraint, focus")  # fmt: skip
     evaluate.add_argument("--out", type=Path, default=Path("eval-report"), metavar="DIR")
     evaluate.add_argument("--compare", type=Path, metavar="REPORT_JSON",
                           help="a saved report.json to compare against")  # fmt: skip
@@ -231,7 +247,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     filters = Filters.between(args.since, args.until, tuple(args.source), tuple(args.author))
     _limit_threads()
     with _desk(args) as desk:
-        answer = desk.ask(args.question, k=args.k, mode=args.mode, filters=filters)
+        answer = desk.ask(
+            args.question, k=args.k, mode=args.mode, filters=filters, as_of=args.as_of,
+            question_dates=not args.ignore_question_dates, diversify=not args.no_diversify,
+        )  # fmt: skip
     _emit(args, answer_json(answer), answer_lines(answer))
     return 0
 
@@ -271,6 +290,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.derived.bm25 import BM25Params
     from index.text.chunking import ChunkingConfig
     from index.text.tokenizer import DEFAULT_MODEL
+    from search.answer import SIGNALS, AnswerConfig
+    from search.recency import Recency
     from search.retriever import RetrievalConfig
 
     def pick(defaults, **overrides):
@@ -282,12 +303,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
                       overlap_tokens=args.overlap_tokens, header_tokens=args.header_tokens),
         bm25=pick(BM25Params(), k1=args.k1, b=args.b),
     )  # fmt: skip
+    recency = pick(Recency(), weight=args.recency_weight, half_life_days=args.half_life)
     retrieval = pick(RetrievalConfig(), depth=args.depth, rrf_k=args.rrf_k,
-                     dense_weight=args.dense_weight)  # fmt: skip
+                     dense_weight=args.dense_weight, recency=recency)  # fmt: skip
+    off = {name.strip() for name in args.signals_off.split(",") if name.strip()}
+    if off - set(SIGNALS):
+        raise NewsdeskError(f"unknown answer signals: {', '.join(sorted(off - set(SIGNALS)))}")
+    answering = AnswerConfig(signals=frozenset(SIGNALS) - off)
     options = EvalOptions(
         modes=tuple(mode.strip() for mode in args.modes.split(",") if mode.strip()),
         params=params, retrieval=retrieval, as_of=args.as_of, answers=not args.no_answers,
         limit=args.limit, baseline_report=args.compare, progress=sys.stderr.isatty(), k=args.k,
+        answering=answering, diversify=args.diversify,
     )  # fmt: skip
     report = evaluate_dataset(args.dataset, options)
     paths = write_report(report, args.out)

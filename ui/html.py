@@ -107,17 +107,32 @@ def passage_card(
     )
 
 
+def _timeframe_html(answer: Answer) -> str:
+    if answer.timeframe is None:
+        return ""
+    return (
+        f"<div class='nd-timeframe' id='nd-timeframe'>Dates from the question: "
+        f"{esc(answer.timeframe.label)}. Untick “Use dates named in the question” to "
+        f"search without them.</div>"
+    )
+
+
+def _sentence_html(sentence) -> str:
+    dated = f" <span class='nd-when'>({reader_date(sentence.published)})</span>"
+    marker = f"<a class='nd-marker' href='#nd-cite-{sentence.citation}'>[{sentence.citation}]</a>"
+    return f"{esc(sentence.text)} {marker}{dated if sentence.published else ''}"
+
+
 def answer_html(answer: Answer) -> str:
     if not answer.found:
         body = f"<div class='nd-empty'>{esc(answer.message)}</div>"
         if answer.passages:
             body += "<h4>Closest passages (not an answer)</h4>"
     else:
-        sentences = " ".join(
-            f"{esc(s.text)} <a class='nd-marker' href='#nd-cite-{s.citation}'>[{s.citation}]</a>"
-            for s in answer.sentences
-        )
-        body = f"<div class='nd-answer'>{sentences}</div>"
+        sentences = " ".join(_sentence_html(s) for s in answer.sentences)
+        note = f"<div class='nd-dates'>{esc(answer.dates_note)}</div>" if answer.dates_note else ""
+        body = f"<div class='nd-answer'>{sentences}{note}</div>"
+    body = _timeframe_html(answer) + body
     cards = []
     for passage in answer.passages:
         cited = [
@@ -191,6 +206,8 @@ CSS = """
 .nd-cited { background: #fde68a; padding: 1px 2px; border-radius: 3px; }
 .nd-term { font-weight: 700; }
 .nd-empty { padding: 14px; background: #fef3c7; border-radius: 6px; }
+.nd-timeframe { padding: 8px 12px; margin-bottom: 8px; background: #e0f2fe; border-radius: 6px; }
+.nd-dates { margin-top: 6px; font-size: 0.9rem; color: #475569; }
 .nd-timeline { list-style: none; padding-left: 0; border-left: 3px solid #cbd5e1;
   margin-left: 8px; }
 .nd-timeline li { display: flex; gap: 14px; padding: 6px 0 6px 12px; }

@@ -43,12 +43,30 @@ def passage_json(passage: Passage) -> dict[str, object]:
     }
 
 
+def timeframe_json(answer: Answer) -> dict[str, object] | None:
+    frame = answer.timeframe
+    if frame is None:
+        return None
+    return {"since": _date(frame.since), "until": _date(frame.until), "latest": frame.latest,
+            "phrase": frame.phrase, "label": frame.label}  # fmt: skip
+
+
 def answer_json(answer: Answer) -> dict[str, object]:
     return {
         "question": answer.question,
         "found": answer.found,
         "message": answer.message,
-        "answer": [{"text": s.text, "citation": s.citation} for s in answer.sentences],
+        "timeframe": timeframe_json(answer),
+        "dates_note": answer.dates_note,
+        "answer": [
+            {
+                "text": s.text,
+                "citation": s.citation,
+                "published": _date(s.published),
+                "source": s.source,
+            }
+            for s in answer.sentences
+        ],  # fmt: skip
         "citations": [
             {
                 "number": c.number,
@@ -98,9 +116,15 @@ def _byline(source: str | None, published: datetime | None, authors=()) -> str:
 
 def answer_lines(answer: Answer) -> list[str]:
     lines = []
+    if answer.timeframe is not None:
+        lines += [f"Dates from the question: {answer.timeframe.label}.",
+                  "  (ask with --ignore-question-dates to search without them)", ""]  # fmt: skip
     if answer.found:
-        body = " ".join(f"{s.text} [{s.citation}]" for s in answer.sentences)
-        lines += textwrap.wrap(body, 96) + ["", "Sources"]
+        for s in answer.sentences:
+            dated = f" ({s.published:%d %b %Y})" if s.published else ""
+            lines += textwrap.wrap(f"{s.text} [{s.citation}]{dated}", 96)
+        lines += [answer.dates_note] if answer.dates_note else []
+        lines += ["", "Sources"]
         for c in answer.citations:
             p = c.passage
             lines.append(f"  [{c.number}] {p.title} — {_byline(p.source, p.published, p.authors)}")

@@ -40,7 +40,9 @@ def test_every_answer_sentence_is_an_exact_cited_span(demo_desk, question):
     for sentence, citation in zip(answer.sentences, answer.citations, strict=True):
         document = demo_desk.index.document(citation.passage.doc_id)
         assert document.text[citation.start : citation.end] == citation.text == sentence.text
-        assert citation.passage.start <= citation.start < citation.end <= citation.passage.end
+        passage = citation.passage
+        assert document.text[passage.start : passage.end] == passage.text
+        assert passage.start <= citation.start < citation.end <= passage.end
     assert len({s.text for s in answer.sentences}) == len(answer.sentences)
 
 
