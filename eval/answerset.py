@@ -55,9 +55,13 @@ def load_answer_set(path: str | Path) -> list[AnswerQuestion]:
         try:
             record = json.loads(line)
             questions.append(
-                AnswerQuestion(str(record["id"]), str(record.get("kind", "")),
-                               str(record["question"]), tuple(record.get("answers") or ()),
-                               parse_date(record.get("as_of")))  # fmt: skip
+                AnswerQuestion(
+                    str(record["id"]),
+                    str(record.get("kind", "")),
+                    str(record["question"]),
+                    tuple(record.get("answers") or ()),
+                    parse_date(record.get("as_of")),
+                )  # fmt: skip
             )
         except (ValueError, KeyError, TypeError) as error:
             raise DatasetError(f"{path}:{number}: {error}") from None
