@@ -162,12 +162,12 @@ class Answerer:
             text = texts[passage.doc_id]
             if text is None:
                 continue  # removed since the served generation was built
-            for unit in passage_units(passage, text, self.config.min_words):
+            join = "join" in self.config.signals
+            for unit in passage_units(passage, text, self.config.min_words, join):
                 if unit.text.endswith(("...", "…")) and len(unit.text.split()) < TEASER_WORDS:
                     continue  # a feed teaser cut off before it says anything
-                joined_ok = "join" in self.config.signals or unit.sentences == 1
                 key = " ".join(unit.text.split())
-                if joined_ok and key not in seen:
+                if key not in seen:
                     seen.add(key)
                     units.append((unit, rank))
         return units

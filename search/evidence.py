@@ -62,15 +62,18 @@ def _closes_unopened_quote(sentence: str) -> bool:
     return closing != -1 and (opening == -1 or closing < opening)
 
 
-def passage_units(passage: Passage, document_text: str, min_words: int) -> list[Unit]:
-    """Every sentence of `passage` long enough to answer, as a self-standing unit."""
+def passage_units(
+    passage: Passage, document_text: str, min_words: int, join: bool = True
+) -> list[Unit]:
+    """Every sentence of `passage` long enough to answer, as a self-standing unit
+    (`join=False`: each sentence alone, leaning or not — for the ablation)."""
     spans = [(passage.start + s, passage.start + e) for s, e in sentence_spans(passage.text)]
     earlier = _sentence_before(document_text, passage.start)
     units = []
     for index, (start, end) in enumerate(spans):
         if len(document_text[start:end].split()) < min_words:
             continue
-        first = _standalone_start(document_text, spans, index, earlier)
+        first = _standalone_start(document_text, spans, index, earlier) if join else start
         if first is not None:
             joined = (
                 1

@@ -30,8 +30,11 @@ def test_ask_builds_the_demo_index_and_answers_with_citations(index_dir):
     assert result.returncode == 0, result.stderr
     assert "building it from the bundled demo corpus" in result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"question", "found", "message", "answer", "citations", "passages"}
-    assert payload["found"] is True
+    assert set(payload) == {"question", "found", "message", "timeframe", "dates_note",
+                            "answer", "citations", "passages"}  # fmt: skip
+    assert payload["found"] is True and payload["timeframe"] is None
+    assert set(payload["answer"][0]) == {"text", "citation", "published", "source"}
+    assert payload["answer"][0]["published"].startswith("2020-05-18")
     assert [s["citation"] for s in payload["answer"]] == [c["number"] for c in payload["citations"]]
     first = payload["citations"][0]
     assert first["title"] == "China Hits Back at New U.S. Restrictions on Huawei"
@@ -93,3 +96,17 @@ def test_related_and_info(index_dir):
     info = json.loads(_run(index_dir, "info", "--json").stdout)
     assert info["documents"] == 81 and info["chunks"] >= 81
     assert info["model"]["name"] == "all-MiniLM-L6-v2"
+
+
+def test_ask_as_of_a_date_applies_the_questions_time_and_can_ignore_it(index_dir):
+    result = _run(index_dir, "ask", "latest on Nexperia", "--as-of", "2026-04-30", "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["timeframe"]["latest"] is True and payload["timeframe"]["phrase"] == "latest"
+    assert payload["passages"][0]["published"].startswith("2026-03-21")
+    text = _run(index_dir, "ask", "latest on Nexperia", "--as-of", "2026-04-30")
+    assert "Dates from the question: newest first" in text.stdout
+    ignored = _run(index_dir, "ask", "latest on Nexperia", "--ignore-question-dates", "--json")
+    assert json.loads(ignored.stdout)["timeframe"] is None
+    bad = _run(index_dir, "ask", "latest on Nexperia", "--as-of", "someday")
+    assert bad.returncode == 2 and "someday" in bad.stderr
