@@ -39,6 +39,7 @@ class EvalOptions:
     k: int = 10
     answering: AnswerConfig = field(default_factory=AnswerConfig)
     diversify: bool = False
+    question_dates: bool = True
 
 
 def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None) -> EvalReport:
@@ -55,7 +56,7 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
     for mode in modes:
         began = time.perf_counter()
         runs = run_mode(index, queries, mode, retrieval, as_of, options.answers,
-                        options.answering, options.diversify)  # fmt: skip
+                        options.answering, options.diversify, options.question_dates)  # fmt: skip
         query_labels = {q.query_id: labels[q.query_id] for q in queries}
         means, per_query = ir_scores(query_labels, runs, mode, k)
         ranked = {run.query_id: list(run.doc_ids) for run in runs}
@@ -70,6 +71,7 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
         "retrieval": asdict(retrieval),
         "answer": {**asdict(options.answering), "signals": sorted(options.answering.signals)},
         "diversify": options.diversify,
+        "question_dates": options.question_dates,
         "as_of": as_of,
         "k": k,
         "modes": list(modes),

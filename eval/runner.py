@@ -42,12 +42,12 @@ def _retriever(index: NewsIndex, mode: str, config: RetrievalConfig) -> tuple[Re
     return Retriever(index, config), mode
 
 
-def _plan(query: Query, as_of: bool, diversify: bool) -> SearchPlan:
+def _plan(query: Query, as_of: bool, diversify: bool, question_dates: bool = True) -> SearchPlan:
     """As of the query's date (reports after it left out, recent ones favoured, the
     question's own dates applied), or the question as written."""
     if as_of and query.date is not None:
         moment = end_of_day(query.date)
-        return make_plan(query.text, None, moment, question_dates=True, diversify=diversify)
+        return make_plan(query.text, None, moment, question_dates, diversify)
     return SearchPlan(query.text, None, None, diversify=diversify)
 
 
@@ -60,11 +60,19 @@ def run_mode(
     with_answers: bool = False,
     answering: AnswerConfig | None = None,
     diversify: bool = False,
+    question_dates: bool = True,
 ) -> list[QueryRun]:
     retriever, search_mode = _retriever(index, mode, config or RetrievalConfig())
     answerer = Answerer(retriever, lambda: index.embedder, answering)
     return [
-        _run(query, retriever, answerer, search_mode, _plan(query, as_of, diversify), with_answers)
+        _run(
+            query,
+            retriever,
+            answerer,
+            search_mode,
+            _plan(query, as_of, diversify, question_dates),
+            with_answers,
+        )
         for query in queries
     ]
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from search.types import end_of_day
 
 GRACE = timedelta(days=62)
+WEEK_DAYS = 9
 _COUNT = dict(
     zip("a an one two three four five six seven eight nine ten twelve few several".split(),
         (1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 3, 3), strict=True)
@@ -38,7 +39,9 @@ _LATEST = re.compile(
 _SPAN = re.compile(
     r"\b(?:in|over|during|within)\s+the\s+(?:last|past|previous)\s+(\d+|\w+\s+)?\s*"
     r"(days?|weeks?|months?|years?)\b", re.IGNORECASE)  # fmt: skip
-_AGO = re.compile(r"\b(\d+|\w+)\s+(days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE)
+_AGO = re.compile(
+    r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several)\s+"
+    r"(days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE)  # fmt: skip
 _CALENDAR = re.compile(r"\b(last|this|past)\s+(week|month|year)\b|\b(yesterday|today)\b",
                        re.IGNORECASE)  # fmt: skip
 _ELECTION = re.compile(
@@ -118,10 +121,10 @@ def _calendar(question: str, as_of: datetime):
         return first, end_of_day(first), match.group()
     which, unit = match.group(1).casefold(), match.group(2).casefold()
     if unit == "week":
-        start = day - timedelta(days=day.weekday()) - timedelta(weeks=which != "this")
-        if which == "past":
-            start = day - timedelta(days=7)
-        return start, _reported(start + timedelta(days=6), which, day), match.group()
+        # A week's news is a rolling window: "this week" asked on a Monday still means
+        # the reports of the days before.
+        start = day - timedelta(days=WEEK_DAYS if which != "last" else 2 * WEEK_DAYS)
+        return start, end_of_day(day), match.group()
     if which == "past":
         start = day - timedelta(days=_UNIT_DAYS[unit])
         return start, end_of_day(day), match.group()
@@ -176,6 +179,8 @@ def _named(question: str, as_of: datetime):
     parsed = _parser(as_of).get_date_data(match.group(3))
     if parsed is None or parsed.date_obj is None:
         return None
+    if parsed.date_obj.replace(tzinfo=None) > as_of.replace(tzinfo=None):
+        return None  # a coming event ("the Super Bowl in February"): reports precede it
     start, period = _period_start(parsed.date_obj, parsed.period or "day")
     start = start if start.tzinfo else start.replace(tzinfo=UTC)
     end = _period_end(start, period, datetime.max.replace(tzinfo=UTC))
@@ -214,6 +219,6 @@ def _part(start: datetime, end: datetime, part: str) -> tuple[datetime, datetime
 def _parser(as_of: datetime):
     from dateparser.date import DateDataParser
 
-    settings = {"RELATIVE_BASE": as_of.replace(tzinfo=None), "PREFER_DATES_FROM": "past",
+    settings = {"RELATIVE_BASE": as_of.replace(tzinfo=None), "PREFER_DATES_FROM": "current_period",
                 "RETURN_TIME_AS_PERIOD": True}  # fmt: skip
     return DateDataParser(languages=["en"], settings=settings)

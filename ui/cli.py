@@ -93,6 +93,8 @@ def _eval_parser(sub) -> None:
     )  # fmt: skip
     evaluate.add_argument("--diversify", action="store_true",
                           help="spread the top results over outlets (as ask does)")  # fmt: skip
+    evaluate.add_argument("--ignore-question-dates", action="store_true",
+                          help="with --as-of, ignore the time the questions name")  # fmt: skip
     evaluate.add_argument("--recency-weight", type=float, default=None)
     evaluate.add_argument("--half-life", type=float, default=None, help="recency half-life, days")
     evaluate.add_argument("--signals-off", default="", metavar="NAMES",
@@ -315,6 +317,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         params=params, retrieval=retrieval, as_of=args.as_of, answers=not args.no_answers,
         limit=args.limit, baseline_report=args.compare, progress=sys.stderr.isatty(), k=args.k,
         answering=answering, diversify=args.diversify,
+        question_dates=not args.ignore_question_dates,
     )  # fmt: skip
     report = evaluate_dataset(args.dataset, options)
     paths = write_report(report, args.out)
