@@ -23,8 +23,8 @@ class Recency:
     this share of the best one, among the top `latest_pool`, are put newest first.
     Chosen on rtqa-2025 and the bundled answer set (docs/evaluation.md)."""
 
-    weight: float = 0.1
-    half_life_days: float = 14.0
+    weight: float = 0.2
+    half_life_days: float = 7.0
     latest_floor: float = 0.45
     latest_pool: int = 10
 
