@@ -80,10 +80,7 @@ def run_mode(
 def _run(query, retriever, answerer, search_mode, plan, with_answers) -> QueryRun:
     # One result per document, ranked by its best chunk; near-duplicates stay separate
     # documents here because the labels judge each one.
-    ranking = retriever.rank(
-        plan.query, DOC_DEPTH, search_mode, plan.filters,
-        as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
-    )  # fmt: skip
+    ranking = retriever.rank_plan(plan, DOC_DEPTH, search_mode)
     documents = retriever.passages(ranking, DOC_DEPTH, collapse=True, merge_near_duplicates=False)
     answer = answerer.ask(query.text, 5, search_mode, plan=plan) if with_answers else None
     texts = tuple(p.text for p in documents[:10])

@@ -118,10 +118,7 @@ class Answerer:
             return Answer(question, False, (), (), (), "Ask a question.")
         plan = plan or make_plan(question, filters, question_dates=False, diversify=False)
         limit = self.config.passages
-        ranking = self.retriever.rank(
-            plan.query, max(k, limit * 4), mode, plan.filters,
-            as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
-        )  # fmt: skip
+        ranking = self.retriever.rank_plan(plan, max(k, limit * 4), mode)
         passages = tuple(self.retriever.passages(ranking, max(k, 1)))
         chosen = self._select(self._score(profile(plan.query), ranking, plan.latest))
         if not chosen:

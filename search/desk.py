@@ -95,10 +95,7 @@ class Newsdesk:
     ) -> list[Passage]:
         """The top k passages, one per document; time and outlets as in `ask`."""
         plan = make_plan(check_query(query, k), filters, as_of, question_dates, diversify)
-        ranking = self.retriever.rank(
-            plan.query, k, mode, plan.filters,
-            as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
-        )  # fmt: skip
+        ranking = self.retriever.rank_plan(plan, k, mode)
         return self.retriever.passages(ranking, k)
 
     def ask(

@@ -22,7 +22,6 @@ class SearchPlan:
     latest: bool = False
     diversify: bool = True
     timeframe: TimeFrame | None = None
-    as_of_given: bool = False
 
 
 def make_plan(
@@ -50,7 +49,7 @@ def make_plan(
     query = _without(question, frame.phrase.split(" · ")) if frame else question
     return SearchPlan(
         query, filters if filters.active else None, moment, bool(frame and frame.latest),
-        diversify, frame, given,
+        diversify, frame,
     )  # fmt: skip
 
 

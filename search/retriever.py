@@ -10,6 +10,7 @@ from index.derived.generation import Generation, Hit
 from index.documents import Document
 from index.newsindex import NewsIndex
 from search.diversity import SOURCE_DECAY, by_source
+from search.plan import SearchPlan
 from search.recency import Recency, newest_first, recency_boost
 from search.rrf import RRF_K, rrf_fuse
 from search.types import MODES, Filters, Mode, Passage, Scores
@@ -117,6 +118,14 @@ class Retriever:
                 ordered, fused, generation.doc_id, summaries, self.config.recency
             )
         return Ranking(generation, tuple(ordered), _breakdown(bm25, dense, fused))
+
+    def rank_plan(self, plan: SearchPlan, k: int, mode: Mode = "hybrid") -> Ranking:
+        """`rank` with a question's plan (search/plan.py): its query, filters and time
+        and outlet handling."""
+        return self.rank(
+            plan.query, k, mode, plan.filters,
+            as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
+        )  # fmt: skip
 
     def _summaries(self, generation: Generation, fused: dict[int, float]) -> dict:
         """doc_id → DocumentSummary of every candidate (one read of the store)."""
