@@ -23,7 +23,8 @@ class Provenance:
 
 @dataclass(frozen=True)
 class DocumentSummary:
-    """A document's metadata without its text, for listings and pickers."""
+    """A document's metadata without its text, for listings and pickers. `authors` are
+    people; `credits` the agencies or outlets a byline named ("Bloomberg")."""
 
     doc_id: str
     title: str
@@ -31,6 +32,7 @@ class DocumentSummary:
     authors: tuple[str, ...]
     published: datetime | None
     url: str | None
+    credits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Document:
     `title_derived` is True when the source carried no headline and `title` was made
     from the lead sentence. `external_id` is an id the source itself gave (a JSONL
     export's `_id`), kept so that evaluation labels can be mapped to documents.
+    `authors` are the people of the byline, `credits` the agencies or outlets it named
+    (index/bylines.py); both are stored together and told apart when read.
     """
 
     doc_id: str
@@ -54,11 +58,13 @@ class Document:
     title_derived: bool = False
     external_id: str | None = None
     content_hash: str = field(default="", compare=False)
+    credits: tuple[str, ...] = ()
 
     def summary(self) -> DocumentSummary:
         return DocumentSummary(
-            self.doc_id, self.title, self.source, self.authors, self.published, self.url
-        )
+            self.doc_id, self.title, self.source, self.authors, self.published, self.url,
+            self.credits,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

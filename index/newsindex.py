@@ -20,7 +20,7 @@ from index.archive.store import DocumentStore
 from index.batch import IngestReport, store_sources
 from index.derived.bm25 import BM25Params
 from index.derived.builder import GenerationBuilder
-from index.derived.embedding import CACHE_NAME, Embedder, embed_cached
+from index.derived.embedding import CACHE_NAME, Embedder, Progress, embed_cached
 from index.derived.generation import Generation
 from index.derived.live import current_name, live_manifest, load_generation
 from index.derived.lock import LOCK_TIMEOUT_S, WriterLock
@@ -39,7 +39,7 @@ class NewsIndex:
         self,
         index_dir: str | Path,
         model: str | None = None,
-        progress: bool = False,
+        progress: Progress = False,
         chunking: ChunkingConfig | None = None,
         bm25: BM25Params | None = None,
         embedding_cache: Path | None = None,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from index.archive.store import DB_NAME
 from index.batch import IngestReport
+from index.derived.embedding import Progress
 from index.documents import Document, DocumentSummary
 from index.errors import NotFound
 from index.ingest.loaders.common import clean_string
@@ -26,6 +27,9 @@ from search.answer import AnswerConfig, Answerer
 from search.plan import make_plan
 from search.related import RelatedConfig, RelatedFinder
 from search.retriever import RetrievalConfig, Retriever
+from search.stories.book import StoryBook
+from search.stories.links import LinkConfig
+from search.stories.view import build_story, matching_story_ids
 from search.types import Answer, Filters, Mode, Passage, Story
 
 MAX_K = 100
@@ -53,7 +57,8 @@ class Newsdesk:
         retrieval: RetrievalConfig | None = None,
         answering: AnswerConfig | None = None,
         related: RelatedConfig | None = None,
-        progress: bool = False,
+        stories: LinkConfig | None = None,
+        progress: Progress = False,
         rebuild_stale: bool = True,
     ) -> None:
         self.index = NewsIndex(
@@ -64,9 +69,11 @@ class Newsdesk:
         )
         self.retriever = Retriever(self.index, retrieval)
         self.answerer = Answerer(self.retriever, lambda: self.index.embedder, answering)
-        self.finder = RelatedFinder(self.index, related)
+        self.book = StoryBook(self.index, stories)
+        self.finder = RelatedFinder(self.index, self.book, related)
 
     def close(self) -> None:
+        self.book.close()
         self.index.close()
 
     def __enter__(self) -> Newsdesk:
@@ -76,11 +83,16 @@ class Newsdesk:
         self.close()
 
     def add(self, targets: Sequence[str]) -> IngestReport:
-        """Ingest files, folders or URLs and bring the search indexes up to date."""
-        return self.index.add(targets)
+        """Ingest files, folders or URLs and bring the search indexes and the stories
+        up to date."""
+        report = self.index.add(targets)
+        self.book.refresh()
+        return report
 
     def delete(self, doc_id: str) -> bool:
-        return self.index.delete(doc_id)
+        removed = self.index.delete(doc_id)
+        self.book.refresh()
+        return removed
 
     def search(
         self,
@@ -139,6 +151,36 @@ class Newsdesk:
             raise ValueError("give a doc_id, a url or a text")
         return self.finder.for_document(doc_id, k)
 
+    def stories(
+        self, filters: Filters | None = None, min_reports: int = 2, limit: int | None = 20
+    ) -> list[Story]:
+        """The archive's stories of at least `min_reports` reports, newest activity
+        first, each with all its reports oldest first; a story is listed when one of
+        its reports is inside `filters` (dates, outlets). `limit` None lists all."""
+        if isinstance(min_reports, bool) or not isinstance(min_reports, int) or min_reports < 1:
+            raise ValueError(f"min_reports must be a whole number ≥ 1, not {min_reports!r}")
+        generation = self.index.snapshot()
+        self.book.refresh(generation)
+        chosen = matching_story_ids(self.index, self.book, filters or Filters(), min_reports)
+        chosen = chosen if limit is None else chosen[: max(limit, 0)]
+        stories = (build_story(self.index, self.book, generation, s) for s in chosen)
+        return [story for story in stories if story is not None]
+
+    def story(self, story_id: str) -> Story:
+        """One story with all its reports, oldest first; NotFound for an unknown id."""
+        generation = self.index.snapshot()
+        self.book.refresh(generation)
+        story = build_story(self.index, self.book, generation, story_id)
+        if story is None:
+            raise NotFound(f"no story with id {story_id}")
+        return story
+
+    def story_of(self, doc_id: str) -> str | None:
+        """The id of the story a stored document belongs to (None until it is indexed)."""
+        self.book.refresh()
+        report = self.book.report(doc_id)
+        return report.story_id if report else None
+
     def info(self) -> dict[str, object]:
         """Counts, model, sizes and build time of the live generation."""
         manifest = self.index.manifest()
@@ -180,7 +222,9 @@ class Newsdesk:
 
     def add_loaded(self, sources: Sequence[SourceResult]) -> IngestReport:
         """Store sources already loaded (uploads parsed from bytes) and index them."""
-        return self.index.add_results(sources)
+        report = self.index.add_results(sources)
+        self.book.refresh()
+        return report
 
     def load_model(self) -> None:
         """Load the embedding model now rather than at the first question."""

@@ -1,148 +1,147 @@
-"""Related coverage: other reports of the same story, grouped by story, as a timeline.
+"""Related coverage: the other reports of a document's story, and of the stories closest
+to it, each report with why it is related and what it adds.
 
-Candidates are the documents nearest to the subject's mean chunk vector, fused by RRF
-with a BM25 search on its headline and lead; the subject and its near-duplicates are
-left out. Results are grouped greedily into stories (documents whose own vectors are
-close), each ordered oldest first, and each item says why it is related: the names
-and terms it shares with the subject.
+Candidates are the documents nearest to the subject by vector, fused by RRF with a
+BM25 search on its headline and lead, plus the other reports of its own story. Each
+is scored by the story link (search/stories/links.py): what the two say, the rare
+names they share, how far apart they ran. A candidate outside the subject's story is
+kept only when the link reaches `related_floor` and the two share at least one
+specific name or phrase, so that a reason is never a common word; when none is left
+the answer is an empty list ("nothing closely related"). Results are grouped by the
+archive's stories (search/stories/book.py), the subject's own story first.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass
 
-from index.derived.generation import Generation
-from index.documents import Document
 from index.errors import NotFound
 from index.newsindex import NewsIndex
-from index.text.analyzer import STOP_WORDS
 from search.rrf import rrf_fuse
+from search.stories.adds import contributions
+from search.stories.book import Report, StoryBook
+from search.stories.links import (
+    content_link,
+    days_apart,
+    shared_terms,
+    time_factor,
+    vector_cosine,
+)
+from search.stories.profile import profile
+from search.stories.view import central_title, reason_text, shared_names, story_order
 from search.types import RelatedItem, Story
-
-_NAME = re.compile(r"\b(?:[A-Z][\w’'&.-]*[\w]|[A-Z])(?:\s+(?:of\s+|de\s+)?[A-Z][\w’'&.-]*[\w])*")
-_WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
 
 
 @dataclass(frozen=True)
 class RelatedConfig:
-    """`min_similarity`: a candidate's best chunk cosine to the subject must reach it;
-    `story_similarity`: two results whose documents are this close share a story."""
-
     k: int = 10
     depth: int = 50
-    min_similarity: float = 0.35
-    story_similarity: float = 0.75
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    doc_id: str
+    link: float
+    terms: tuple[str, ...]
 
 
 class RelatedFinder:
-    def __init__(self, index: NewsIndex, config: RelatedConfig | None = None) -> None:
+    def __init__(
+        self, index: NewsIndex, book: StoryBook, config: RelatedConfig | None = None
+    ) -> None:
         self.index = index
+        self.book = book
         self.config = config or RelatedConfig()
 
     def for_document(self, doc_id: str, k: int | None = None) -> list[Story]:
         subject = self.index.document(doc_id)
         if subject is None:
             raise NotFound(f"no stored document with id {doc_id}")
-        excluded = {doc_id} | {other for other, _ in self.index.store.near_duplicates(doc_id)}
         generation = self.index.snapshot()
-        dense = generation.document_neighbours(doc_id, self.config.depth)
-        text = subject.title + "\n" + subject.text
-        return self._stories(generation, text, dense, excluded, k)
+        self.book.refresh(generation)
+        report = self.book.report(doc_id)
+        if report is None:  # stored after the served generation was built
+            report = Report(doc_id, "", subject.published,
+                            profile(doc_id, subject.title, subject.text))  # fmt: skip
+        excluded = {doc_id} | {other for other, _ in self.index.store.near_duplicates(doc_id)}
+        dense = [d for d, _ in generation.document_neighbours(doc_id, self.config.depth)]
+        own = [m for m in self.book.members(report.story_id) if m not in excluded]
+        pool = self._pool(generation, subject.title + "\n" + subject.text, dense, own, excluded)
+        cosines = generation.document_similarities(doc_id, pool)
+        return self._stories(generation, report, pool, cosines, set(own), k)
 
     def for_text(self, text: str, k: int | None = None) -> list[Story]:
         generation = self.index.snapshot()
-        dense = generation.text_neighbours(text, self.config.depth)
-        return self._stories(generation, text, dense, set(), k)
+        self.book.refresh(generation)
+        report = Report("", "", None, profile("", "", text))
+        dense = [d for d, _ in generation.text_neighbours(text, self.config.depth)]
+        pool = self._pool(generation, text, dense, [], set())
+        cosines = generation.text_similarities(text, pool)
+        return self._stories(generation, report, pool, cosines, set(), k)
 
-    def _stories(self, generation, text, dense, excluded: set[str], k) -> list[Story]:
+    def _pool(self, generation, text: str, dense, own, excluded: set[str]) -> list[str]:
         lead = " ".join(text.split()[:120])
-        lexical = generation.bm25_ranking(lead, self.config.depth * 4)
-        bm25_docs: list[str] = []
-        for hit in lexical:
-            owner = hit.doc_id
-            if owner not in bm25_docs:
-                bm25_docs.append(owner)
-        cosine = dict(dense)
-        candidates = [d for d, score in dense if score >= self.config.min_similarity]
-        fused = rrf_fuse([candidates, [d for d in bm25_docs if d in cosine]])
-        ranked = sorted((d for d in fused if d not in excluded), key=lambda d: (-fused[d], d))[
-            : k or self.config.k
-        ]
-        return self._group(generation, text, ranked, cosine)
+        lexical: list[str] = []
+        for hit in generation.bm25_ranking(lead, self.config.depth * 4):
+            if hit.doc_id not in lexical:
+                lexical.append(hit.doc_id)
+        fused = rrf_fuse([dense, lexical[: self.config.depth]])
+        ranked = sorted(fused, key=lambda d: (-fused[d], d))[: self.config.depth]
+        pool = [d for d in ranked if d not in excluded]
+        return pool + [m for m in own if m not in pool]
 
-    def _group(self, generation, text: str, ranked: list[str], cosine) -> list[Story]:
+    def _stories(self, generation, report: Report, pool, cosines, own: set[str], k) -> list[Story]:
+        mine = self.book.stats.vector(report.profile)
+        found: list[_Candidate] = []
+        for doc_id in pool:
+            other = self.book.report(doc_id)
+            if other is None or doc_id not in cosines:
+                continue  # removed, or not yet in the served generation
+            names = vector_cosine(mine, self.book.names_vector(doc_id))
+            link = content_link(cosines[doc_id], names, self.book.config)
+            if report.doc_id:
+                link *= time_factor(days_apart(report.published, other.published),
+                                    self.book.config)  # fmt: skip
+            terms = tuple(shared_terms(report.profile, other.profile, self.book.stats))
+            if doc_id in own or (link >= self.book.config.related_floor and terms):
+                found.append(_Candidate(doc_id, link, terms))
+        found.sort(key=lambda c: (c.doc_id not in own, -c.link, c.doc_id))
+        return self._group(generation, report, found[: k or self.config.k])
+
+    def _group(self, generation, report: Report, chosen: list[_Candidate]) -> list[Story]:
+        groups: dict[str, list[_Candidate]] = {}
+        for candidate in chosen:
+            groups.setdefault(self.book.report(candidate.doc_id).story_id, []).append(candidate)
+        return [
+            story for story_id, members in groups.items()
+            if (story := self._story(generation, report, story_id, members)) is not None
+        ]  # fmt: skip
+
+    def _story(self, generation, report: Report, story_id: str, members) -> Story | None:
         store = self.index.store
-        subject_names = names(text)
-        stories: list[list[tuple[Document, RelatedItem]]] = []
-        for doc_id in ranked:
-            document = store.get(doc_id)
-            if document is None:
-                continue  # removed since the generation being served was built
-            others = (store.get(other) for other, _ in store.near_duplicates(doc_id))
-            item = RelatedItem(
+        documents = story_order([d for m in members if (d := store.get(m.doc_id)) is not None])
+        if not documents:
+            return None
+        by_id = {m.doc_id: m for m in members}
+        added = contributions(documents, generation)
+        items = []
+        for document, contribution in zip(documents, added, strict=True):
+            candidate = by_id[document.doc_id]
+            gap = days_apart(report.published, document.published)
+            others = (store.get(o) for o, _ in store.near_duplicates(document.doc_id))
+            items.append(RelatedItem(
                 document=document.summary(),
-                score=round(cosine.get(doc_id, 0.0), 4),
-                reason=reason(subject_names, document, generation),
-                also_in=tuple(other.summary() for other in others if other is not None),
-            )
-            home = self._story_for(generation, document, stories)
-            if home is None:
-                stories.append([(document, item)])
-            else:
-                home.append((document, item))
-        return [_as_story(members) for members in stories]
-
-    def _story_for(self, generation, document: Document, stories):
-        for members in stories:
-            seed = members[0][0]
-            similarity = generation.document_similarity(seed.doc_id, document.doc_id)
-            if similarity >= self.config.story_similarity:
-                return members
-        return None
-
-
-def _as_story(members: list[tuple[Document, RelatedItem]]) -> Story:
-    ordered = sorted(
-        members,
-        key=lambda m: (m[0].published is None, m[0].published or 0, m[0].doc_id),
-    )
-    return Story(label=members[0][0].title, items=tuple(item for _, item in ordered))
-
-
-_LEADING = re.compile(r"^(The|A|An|In|On|At|But|And|For|As|By|From|With)\s+")
-_POSSESSIVE = re.compile(r"[’']s$")
-_CALENDAR = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march
-    april may june july august september october november december ltd co inc corp llc
-    plc""".split()
-)
-COMMON_SHARE = 0.25
-
-
-def names(text: str) -> Counter[str]:
-    """Capitalised names (people, organisations, places) in a text, counted."""
-    found: Counter[str] = Counter()
-    for match in _NAME.finditer(text):
-        name = _POSSESSIVE.sub("", _LEADING.sub("", match.group()).strip(" .’'"))
-        lowered = name.lower()
-        if len(name) > 2 and lowered not in STOP_WORDS and lowered not in _CALENDAR:
-            found[name] += 1
-    return found
-
-
-def reason(subject_names: Counter[str], document: Document, generation: Generation) -> str:
-    """ "Shares: Meng Wanzhou, HiSilicon, TSMC" — names of the subject found in the
-    document, rarest in the archive first; names in most chunks ("U.S.") are left out."""
-    body = document.title + "\n" + document.text
-    shared = [name for name in subject_names if name in body]
-    rarity = {name: generation.term_frequency_share(name) for name in shared}
-    shared = sorted(
-        (name for name in shared if rarity[name] <= COMMON_SHARE),
-        key=lambda name: (rarity[name], -subject_names[name], name),
-    )
-    if not shared:
-        words = {w.lower() for w in _WORD.findall(body)}
-        shared = [w for w, _ in subject_names.most_common(60) if w.lower() in words][:3]
-    return "Shares: " + ", ".join(shared[:5]) if shared else "Similar wording"
+                score=round(candidate.link, 4),
+                reason=reason_text(candidate.terms, gap, "same story"),
+                also_in=tuple(o.summary() for o in others if o is not None),
+                adds=contribution,
+            ))  # fmt: skip
+        members_all = self.book.members(story_id)
+        whole = [d for m in members_all if (d := store.get(m)) is not None]
+        return Story(
+            story_id=story_id,
+            label=central_title(self.book, whole or documents),
+            items=tuple(items),
+            reports=len(members_all),
+            names=shared_names(self.book, members_all),
+        )

@@ -152,16 +152,57 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Contribution:
+    """What a report adds to its story: its most distinctive sentence, cited exactly
+    (`document.text[start:end] == text`)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class RelatedItem:
+    """One report of a story: `score` its link to the subject (related coverage) or to
+    the rest of its story (the archive's stories), `reason` the shared names and the
+    time between, `adds` what it brings that the story's earlier reports did not."""
+
     document: DocRef
     score: float
     reason: str
     also_in: tuple[DocRef, ...] = ()
+    adds: Contribution | None = None
 
 
 @dataclass(frozen=True)
 class Story:
-    """Related reports of one story, oldest first."""
+    """Reports of one story, oldest first. `story_id` names it in the archive's story
+    book (`Newsdesk.story`); `reports` counts all its reports in the archive (related
+    coverage shows only those close to the subject); `names` are what its reports
+    share ("Nexperia", "Wingtech", "Enterprise Chamber")."""
 
+    story_id: str
     label: str
     items: tuple[RelatedItem, ...]
+    reports: int = 0
+    names: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> datetime | None:
+        dates = [i.document.published for i in self.items if i.document.published]
+        return min(dates) if dates else None
+
+    @property
+    def last(self) -> datetime | None:
+        dates = [i.document.published for i in self.items if i.document.published]
+        return max(dates) if dates else None
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """Outlets in the order they first reported."""
+        seen: list[str] = []
+        for item in self.items:
+            outlet = item.document.source or "unknown outlet"
+            if outlet not in seen:
+                seen.append(outlet)
+        return tuple(seen)

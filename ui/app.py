@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import SimpleNamespace
 
 from index.dates import parse_date
 from index.errors import NewsdeskError, NotFound
-from search.types import MODES, Filters
-from ui import library
-from ui.html import CSS, NOT_READY, answer_html, message_html, stories_html
+from search.types import Filters
+from ui import charts, library
+from ui.charts import CHART_CSS
+from ui.html import CSS, NOT_READY, answer_html, message_html
+from ui.layout import LAYOUT_CSS, PLACEHOLDER, ask_tab, library_tab, related_tab, stories_tab
+from ui.library import LISTING_CSS
 from ui.render import answer_json, stories_json
-from ui.service import MAX_UPLOAD_FILES, DeskService
+from ui.service import DeskService
+from ui.storyhtml import STORY_CSS, stories_html, story_html, story_list_html
 
-PLACEHOLDER = "What did China's commerce ministry say about the new US restrictions on Huawei?"
 PRIVATE = {"api_visibility": "private"}
+NO_STORIES = "No stories of two or more reports in the archive for these filters."
 
 
 def parse_filters(since: str, until: str, outlets, authors) -> Filters:
@@ -88,6 +91,31 @@ class Handlers:
             return message_html(str(error))
         return message_html("Pick a document or paste a URL or text.")
 
+    def stories(self, since: str, until: str, outlets):
+        """The archive's stories for the filters, a picker of them, and the newest one
+        opened."""
+        import gradio as gr
+
+        if not self.service.status.ready:
+            return message_html(NOT_READY), gr.update(choices=[]), ""
+        try:
+            filters = parse_filters(since, until, outlets, ())
+            found = self.service.reader.stories(filters, limit=50)
+        except (ValueError, NewsdeskError) as error:
+            return message_html(str(error)), gr.update(choices=[]), ""
+        choices = [(f"{n}. {story.label}", story.story_id) for n, story in enumerate(found, 1)]
+        opened = story_html(found[0]) if found else ""
+        pick = gr.update(choices=choices, value=found[0].story_id if found else None)
+        return story_list_html(found, NO_STORIES), pick, opened
+
+    def open_story(self, story_id: str | None) -> str:
+        if not story_id or not self.service.status.ready:
+            return ""
+        try:
+            return story_html(self.service.reader.story(story_id))
+        except NotFound:
+            return message_html("That story is no longer in the archive; show the stories again.")
+
     def add(self, files, urls: str):
         uploads = [(Path(f).name, Path(f).read_bytes()) for f in files or []]
         links = [u.strip() for u in (urls or "").splitlines() if u.strip()]
@@ -99,12 +127,37 @@ class Handlers:
             return [["", "failed", 0, str(error)]], self.status()
         return library.report_rows(report), self.status()
 
-    def remove(self, doc_id: str | None) -> None:
-        if doc_id:
-            self.service.delete(doc_id)
+    def _summary(self, doc_id: str | None):
+        summaries = self.service.reader.summaries()
+        return next((s for s in summaries if s.doc_id == doc_id), None), len(summaries)
 
-    def listing(self, page: float | None) -> list[list[str]]:
-        return library.listing_rows(self.service.reader.summaries(), int(page or 1))
+    def remove_asked(self, doc_id: str | None):
+        """Show the confirmation, naming what would be removed."""
+        import gradio as gr
+
+        summary, _ = self._summary(doc_id)
+        return gr.update(visible=summary is not None), library.removal_prompt(summary), ""
+
+    def remove_confirmed(self, doc_id: str | None):
+        import gradio as gr
+
+        summary, count = self._summary(doc_id)
+        if summary is None:
+            return (
+                gr.update(visible=False),
+                "",
+                message_html("That document is no longer in the archive."),
+            )
+        self.service.delete(summary.doc_id)
+        return gr.update(visible=False), "", library.removal_done(summary, count - 1)
+
+    def remove_cancelled(self):
+        import gradio as gr
+
+        return gr.update(visible=False), "", message_html("Nothing was removed.")
+
+    def listing(self, page: float | None) -> str:
+        return library.listing_html(self.service.reader.summaries(), int(page or 1))
 
     def refresh(self, page: float | None = 1):
         """Pickers, charts and listing from the current archive."""
@@ -112,92 +165,22 @@ class Handlers:
 
         if not self.service.status.ready:
             empty = gr.update(choices=[])
-            return self.status(), empty, empty, empty, empty, "", None, None, []
+            return self.status(), empty, empty, empty, empty, "", "", "", "", empty
         summaries = self.service.reader.summaries()  # one read for the whole refresh
         headlines = library.headline_choices(summaries)
-        per_outlet, per_month = library.chart_frames(summaries)
+        outlets = library.outlet_choices(summaries)
         return (
             library.summary_line(summaries),
-            gr.update(choices=library.outlet_choices(summaries)),
+            gr.update(choices=outlets),
             gr.update(choices=library.author_choices(summaries)),
             gr.update(choices=headlines),
             gr.update(choices=headlines),
             library.summary_markdown(summaries),
-            per_outlet,
-            per_month,
-            library.listing_rows(summaries, int(page or 1)),
+            charts.outlet_bars(summaries),
+            charts.month_bars(summaries),
+            library.listing_html(summaries, int(page or 1)),
+            gr.update(choices=outlets),
         )
-
-
-def _ask_tab(gr) -> SimpleNamespace:
-    ui = SimpleNamespace()
-    ui.question = gr.Textbox(label="Question", elem_id="nd-question", placeholder=PLACEHOLDER)
-    with gr.Row():
-        ui.since = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", elem_id="nd-since")
-        ui.until = gr.Textbox(label="Published until", placeholder="YYYY-MM-DD", elem_id="nd-until")
-        ui.outlets = gr.Dropdown(label="Outlet", multiselect=True, elem_id="nd-outlets", scale=2)
-        ui.authors = gr.Dropdown(label="Author", multiselect=True, elem_id="nd-authors", scale=2)
-        ui.mode = gr.Radio(
-            list(MODES), value="hybrid", label="Search mode", elem_id="nd-mode", scale=2
-        )
-    with gr.Row():
-        ui.as_of = gr.Textbox(label="As of", placeholder="YYYY-MM-DD (default: today)",
-                              elem_id="nd-as-of")  # fmt: skip
-        ui.question_dates = gr.Checkbox(value=True, label="Use dates named in the question",
-                                        elem_id="nd-question-dates")  # fmt: skip
-        ui.diversify = gr.Checkbox(value=True, label="Spread results over outlets",
-                                   elem_id="nd-diversify")  # fmt: skip
-    ui.button = gr.Button("Ask the archive", variant="primary", elem_id="nd-ask")
-    ui.answer = gr.HTML(elem_id="nd-answer")
-    return ui
-
-
-def _related_tab(gr) -> SimpleNamespace:
-    ui = SimpleNamespace()
-    ui.document = gr.Dropdown(
-        label="Document (type to search headlines)", filterable=True, elem_id="nd-doc-pick"
-    )
-    ui.pasted = gr.Textbox(label="…or paste a URL or a text", lines=3, elem_id="nd-pasted")
-    ui.button = gr.Button("Find related coverage", variant="primary", elem_id="nd-related")
-    ui.stories = gr.HTML(elem_id="nd-stories")
-    return ui
-
-
-def _library_tab(gr) -> SimpleNamespace:
-    ui = SimpleNamespace()
-    ui.summary = gr.Markdown(elem_id="nd-library-summary")
-    with gr.Row():
-        ui.per_outlet = gr.BarPlot(
-            x="outlet", y="documents", title="Documents per outlet", x_label_angle=-35
-        )
-        ui.per_month = gr.BarPlot(x="month", y="documents", title="Documents per month")
-    with gr.Row():
-        ui.files = gr.File(
-            label=f"Add files (feeds, pages, exports; up to {MAX_UPLOAD_FILES} of 20 MB each)",
-            file_count="multiple",
-            elem_id="nd-upload",
-        )
-        ui.urls = gr.Textbox(label="…or URLs (feeds or pages), one per line", lines=4)
-    ui.add = gr.Button("Add to archive", variant="primary", elem_id="nd-add")
-    ui.added = gr.Dataframe(
-        headers=["source", "status", "documents", "detail"],
-        interactive=False,
-        wrap=True,
-        elem_id="nd-added",
-        label="What was ingested",
-    )
-    with gr.Row():
-        ui.page = gr.Number(value=1, precision=0, minimum=1, label="Page", elem_id="nd-page")
-        ui.remove_pick = gr.Dropdown(label="Remove a document", filterable=True, scale=4)
-        ui.remove = gr.Button("Remove", variant="stop", elem_id="nd-remove")
-    ui.listing = gr.Dataframe(
-        headers=library.LISTING_HEADERS,
-        interactive=False,
-        wrap=True,
-        elem_id="nd-listing",
-        label="Archive",
-    )
-    return ui
 
 
 def build_app(service: DeskService):
@@ -211,22 +194,27 @@ def build_app(service: DeskService):
         status = gr.Markdown(handlers.status(), elem_id="nd-status")
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
-                ask = _ask_tab(gr)
-            with gr.Tab("Related coverage", id="related"):
-                related = _related_tab(gr)
+                ask = ask_tab(gr)
+            with gr.Tab("Related", id="related"):
+                related = related_tab(gr)
+            with gr.Tab("Stories", id="stories"):
+                stories = stories_tab(gr)
             with gr.Tab("Library", id="library"):
-                lib = _library_tab(gr)
+                lib = library_tab(gr)
         # The named endpoints first, so that they own the names ask, related and add.
         _api_endpoints(gr, service)
-        _wire(gr, app, handlers, status, ask, related, lib)
+        refreshed = [status, ask.outlets, ask.authors, related.document, lib.remove_pick,
+                     lib.summary, lib.per_outlet, lib.per_month, lib.listing,
+                     stories.outlets]  # fmt: skip
+        app.load(handlers.refresh, [lib.page], refreshed, **PRIVATE)
+        gr.Timer(1.0).tick(handlers.status, outputs=[status], show_progress="hidden", **PRIVATE)
+        _wire_questions(handlers, ask, related)
+        _wire_stories(handlers, stories)
+        _wire_library(gr, handlers, lib, status, refreshed)
     return app
 
 
-def _wire(gr, app, handlers: Handlers, status, ask, related, lib) -> None:
-    refreshed = [status, ask.outlets, ask.authors, related.document, lib.remove_pick,
-                 lib.summary, lib.per_outlet, lib.per_month, lib.listing]  # fmt: skip
-    app.load(handlers.refresh, [lib.page], refreshed, **PRIVATE)
-    gr.Timer(3.0).tick(handlers.status, outputs=[status], show_progress="hidden", **PRIVATE)
+def _wire_questions(handlers: Handlers, ask, related) -> None:
     ask_inputs = [ask.question, ask.since, ask.until, ask.outlets, ask.authors, ask.mode,
                   ask.as_of, ask.question_dates, ask.diversify]  # fmt: skip
     for trigger in (ask.button.click, ask.question.submit):
@@ -235,21 +223,41 @@ def _wire(gr, app, handlers: Handlers, status, ask, related, lib) -> None:
         handlers.related, [related.document, related.pasted], related.stories, **PRIVATE
     )
 
+
+def _wire_stories(handlers: Handlers, stories) -> None:
+    outputs = [stories.listing, stories.pick, stories.story]
+    inputs = [stories.since, stories.until, stories.outlets]
+    stories.button.click(handlers.stories, inputs, outputs, **PRIVATE)
+    stories.pick.input(handlers.open_story, [stories.pick], stories.story, **PRIVATE)
+
+
+def _wire_library(gr, handlers: Handlers, lib, status, refreshed) -> None:
     def add(files, urls, progress=gr.Progress()):  # noqa: B008 - Gradio's progress hook
-        progress(0.2, desc="Reading, ingesting and indexing")
-        return handlers.add(files, urls)
+        progress(0.05, desc="Reading and ingesting")
+
+        def embedding(done: int, total: int) -> None:
+            progress(0.1 + 0.85 * done / max(total, 1), desc=f"Embedding passages: {done}/{total}")
+
+        handlers.service.progress_hook = embedding
+        try:
+            return handlers.add(files, urls)
+        finally:
+            handlers.service.progress_hook = None
 
     lib.add.click(
         add, [lib.files, lib.urls], [lib.added, status], concurrency_limit=1, **PRIVATE
     ).then(handlers.refresh, [lib.page], refreshed, **PRIVATE)
     lib.page.change(handlers.listing, [lib.page], lib.listing, **PRIVATE)
-    lib.remove.click(handlers.remove, [lib.remove_pick], None, **PRIVATE).then(
-        handlers.refresh, [lib.page], refreshed, **PRIVATE
-    )
+    asked = [lib.confirm_row, lib.confirm_text, lib.removed]
+    lib.remove.click(handlers.remove_asked, [lib.remove_pick], asked, **PRIVATE)
+    lib.cancel.click(handlers.remove_cancelled, None, asked, **PRIVATE)
+    lib.confirm.click(
+        handlers.remove_confirmed, [lib.remove_pick], asked, concurrency_limit=1, **PRIVATE
+    ).then(handlers.refresh, [lib.page], refreshed, **PRIVATE)
 
 
 def _api_endpoints(gr, service: DeskService) -> None:
-    """Named endpoints for scripts (gradio_client): ask, related, add."""
+    """Named endpoints for scripts (gradio_client): ask, related, stories, add."""
 
     def api_ask(
         question: str,
@@ -280,6 +288,22 @@ def _api_endpoints(gr, service: DeskService) -> None:
             return stories_json(desk.related(url=url, k=int(k)))
         return stories_json(desk.related(doc_id=doc_id, k=int(k)))
 
+    def api_stories(
+        since: str = "",
+        until: str = "",
+        outlets: list[str] | None = None,
+        min_reports: int = 2,
+        limit: int = 20,
+        story_id: str = "",
+    ) -> list:
+        """The archive's stories (the `newsdesk stories --json` shape), newest activity
+        first; with `story_id`, that one story."""
+        if story_id:
+            return stories_json([service.reader.story(story_id)])
+        filters = parse_filters(since, until, outlets, ())
+        found = service.reader.stories(filters, min_reports=int(min_reports), limit=int(limit))
+        return stories_json(found)
+
     def api_add(urls: list[str]) -> dict:
         """Ingest feeds or pages by http(s) URL (never a path on the server); returns
         what was ingested and what failed, per URL."""
@@ -289,6 +313,7 @@ def _api_endpoints(gr, service: DeskService) -> None:
 
     gr.api(api_ask, api_name="ask", concurrency_limit=8)
     gr.api(api_related, api_name="related", concurrency_limit=8)
+    gr.api(api_stories, api_name="stories", concurrency_limit=8)
     gr.api(api_add, api_name="add", concurrency_limit=1)
 
 
@@ -310,7 +335,7 @@ def serve(
         server_port=port,
         prevent_thread_lock=not block,
         max_file_size="20mb",
-        css=CSS,
+        css=CSS + STORY_CSS + CHART_CSS + LISTING_CSS + LAYOUT_CSS,
         footer_links=["api"],
         show_error=True,
         quiet=True,

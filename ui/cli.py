@@ -14,6 +14,7 @@ from pathlib import Path
 
 from index.errors import NewsdeskError, NotFound, one_line, printable
 from search.types import MODES
+from ui.evalcmd import cmd_eval, eval_parser
 
 
 def default_index_dir() -> Path:
@@ -60,10 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     related.add_argument("-k", type=_k_arg, default=10, help="related documents (default 10)")
     _common(related)
 
+    stories = sub.add_parser("stories", help="the archive's stories, newest activity first")
+    stories.add_argument("--since", type=_date_arg, help="with a report on or after DATE")
+    stories.add_argument("--until", type=_date_arg, help="with a report on or before DATE")
+    stories.add_argument("--source", action="append", default=[],
+                         help="with a report from this outlet (repeatable)")  # fmt: skip
+    stories.add_argument("--story", metavar="STORY_ID", help="open one story: all its reports")
+    stories.add_argument("--min-reports", type=_count_arg, default=2, metavar="N",
+                         help="at least N reports (default 2; 1: single reports too)")  # fmt: skip
+    stories.add_argument("--limit", type=_count_arg, default=20, metavar="N",
+                         help="at most N stories (default 20)")  # fmt: skip
+    _common(stories)
+
     info = sub.add_parser("info", help="counts, model, sizes and build time of the index")
     _common(info)
 
-    _eval_parser(sub)
+    eval_parser(sub)
 
     serve = sub.add_parser("serve", help="open the web app (Gradio)")
     serve.add_argument("--index", type=Path, default=None, metavar="DIR")
@@ -75,45 +88,6 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("doc_id")
     _common(remove)
     return parser
-
-
-def _eval_parser(sub) -> None:
-    evaluate = sub.add_parser("eval", help="measure retrieval and answers on a labeled dataset")
-    evaluate.add_argument("dataset", type=Path, metavar="DATASET_DIR")
-    evaluate.add_argument(
-        "--modes",
-        default="bm25,dense,hybrid",
-        help="comma-separated: bm25, dense, hybrid (default fusion), rrf, weighted (chunk level)",
-    )
-    evaluate.add_argument("--k", type=int, default=10, help="cut-off k of the summary metrics")
-    evaluate.add_argument(
-        "--as-of", action="store_true",
-        help="ask as of each query's date: later reports left out, recent ones favoured, "
-        "the question's own dates applied",
-    )  # fmt: skip
-    evaluate.add_argument("--diversify", action="store_true",
-                          help="spread the top results over outlets (as ask does)")  # fmt: skip
-    evaluate.add_argument("--ignore-question-dates", action="store_true",
-                          help="with --as-of, ignore the time the questions name")  # fmt: skip
-    evaluate.add_argument("--recency-weight", type=float, default=None)
-    evaluate.add_argument("--half-life", type=float, default=None, help="recency half-life, days")
-    evaluate.add_argument("--signals-off", default="", metavar="NAMES",
-                          help="answer signals to switch off, comma-separated: "
-                          "rarity, kind, rank, join, constraint, focus")  # fmt: skip
-    evaluate.add_argument("--out", type=Path, default=Path("eval-report"), metavar="DIR")
-    evaluate.add_argument("--compare", type=Path, metavar="REPORT_JSON",
-                          help="a saved report.json to compare against")  # fmt: skip
-    evaluate.add_argument("--limit", type=int, help="evaluate only the first N labeled queries")
-    evaluate.add_argument("--no-answers", action="store_true", help="skip extractive answers")
-    evaluate.add_argument("--model", default=None)
-    evaluate.add_argument("--chunk-tokens", type=int, default=None)
-    evaluate.add_argument("--overlap-tokens", type=int, default=None)
-    evaluate.add_argument("--header-tokens", type=int, default=None)
-    evaluate.add_argument("--k1", type=float, default=None)
-    evaluate.add_argument("--b", type=float, default=None)
-    evaluate.add_argument("--depth", type=int, default=None, help="candidates per side")
-    evaluate.add_argument("--rrf-k", type=int, default=None)
-    evaluate.add_argument("--dense-weight", type=float, default=None)
 
 
 def _json_option(parser: argparse.ArgumentParser) -> None:
@@ -153,11 +127,21 @@ def _k_arg(text: str) -> int:
     return value
 
 
+def _count_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"ingest": cmd_ingest, "index": cmd_index, "docs": cmd_docs, "ask": cmd_ask,
-                "related": cmd_related, "info": cmd_info, "remove": cmd_remove,
-                "eval": cmd_eval, "serve": cmd_serve}  # fmt: skip
+                "related": cmd_related, "stories": cmd_stories, "info": cmd_info,
+                "remove": cmd_remove, "eval": cmd_eval, "serve": cmd_serve}  # fmt: skip
     try:
         return handlers[args.command](args)
     except (NewsdeskError, ValueError) as error:
@@ -275,54 +259,29 @@ def cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    from search.types import Filters
+    from ui.render import stories_json, story_lines
+
+    filters = Filters.between(args.since, args.until, tuple(args.source))
+    _limit_threads()
+    with _desk(args) as desk:
+        if args.story:
+            stories = [desk.story(args.story)]
+        else:
+            stories = desk.stories(filters, min_reports=args.min_reports, limit=args.limit)
+    empty = "No stories of that size in the archive" + (
+        " for these filters." if filters.active else "."
+    )
+    _emit(args, stories_json(stories), story_lines(stories, empty))
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
         info = desk.info()
     lines = [f"{key}: {value}" for key, value in info.items()]
     _emit(args, info, lines)
-    return 0
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from eval.evaluate import EvalOptions, evaluate_dataset
-    from eval.prepare import IndexParams
-    from eval.report import markdown, write_report
-    from index.derived.bm25 import BM25Params
-    from index.text.chunking import ChunkingConfig
-    from index.text.tokenizer import DEFAULT_MODEL
-    from search.answer import SIGNALS, AnswerConfig
-    from search.recency import Recency
-    from search.retriever import RetrievalConfig
-
-    def pick(defaults, **overrides):
-        return replace(defaults, **{k: v for k, v in overrides.items() if v is not None})
-
-    params = IndexParams(
-        model=args.model or DEFAULT_MODEL,
-        chunking=pick(ChunkingConfig(), max_tokens=args.chunk_tokens,
-                      overlap_tokens=args.overlap_tokens, header_tokens=args.header_tokens),
-        bm25=pick(BM25Params(), k1=args.k1, b=args.b),
-    )  # fmt: skip
-    recency = pick(Recency(), weight=args.recency_weight, half_life_days=args.half_life)
-    retrieval = pick(RetrievalConfig(), depth=args.depth, rrf_k=args.rrf_k,
-                     dense_weight=args.dense_weight, recency=recency)  # fmt: skip
-    off = {name.strip() for name in args.signals_off.split(",") if name.strip()}
-    if off - set(SIGNALS):
-        raise NewsdeskError(f"unknown answer signals: {', '.join(sorted(off - set(SIGNALS)))}")
-    answering = AnswerConfig(signals=frozenset(SIGNALS) - off)
-    options = EvalOptions(
-        modes=tuple(mode.strip() for mode in args.modes.split(",") if mode.strip()),
-        params=params, retrieval=retrieval, as_of=args.as_of, answers=not args.no_answers,
-        limit=args.limit, baseline_report=args.compare, progress=sys.stderr.isatty(), k=args.k,
-        answering=answering, diversify=args.diversify,
-        question_dates=not args.ignore_question_dates,
-    )  # fmt: skip
-    report = evaluate_dataset(args.dataset, options)
-    paths = write_report(report, args.out)
-    print(markdown(report))
-    print("written: " + ", ".join(str(p) for p in paths.values()))
     return 0
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from index.text.analyzer import analyze
-from search.types import Answer, DocRef, Passage, Story
+from search.types import Answer, Citation, DocRef, Passage
 
+SNIPPET_CHARS = 220
 NOT_READY = "The archive index is still being built. Questions will work as soon as it is ready."
 
 
@@ -58,12 +60,19 @@ def mark_terms(text: str, query: str) -> str:
     return "".join(out)
 
 
-def _byline(source: str | None, published: datetime | None, authors=()) -> str:
+def _byline(source: str | None, published: datetime | None, authors=(), credits=()) -> str:
     parts = [f"<span class='nd-outlet'>{esc(source or 'unknown outlet')}</span>"]
     if authors:
         parts.append("by " + esc(", ".join(authors)))
+    if credits:
+        parts.append("via " + esc(", ".join(credits)))
     parts.append(reader_date(published))
     return " · ".join(parts)
+
+
+def byline_html(ref: DocRef) -> str:
+    """Outlet · by authors · via agencies · date."""
+    return _byline(ref.source, ref.published, ref.authors, ref.credits)
 
 
 def _scores(passage: Passage) -> str:
@@ -76,34 +85,62 @@ def _scores(passage: Passage) -> str:
     )
 
 
-def passage_card(
-    passage: Passage, query: str, cited: list[tuple[int, int, int]], label: str | None = None
-) -> str:
-    """A passage with its cited spans highlighted: `cited` holds (number, start, end) in
-    document offsets, inside this passage. `label` replaces the rank in the heading."""
-    text, pieces, cursor = passage.text, [], 0
+def _marked_text(text: str, offset: int, query: str, cited) -> str:
+    """`text` (starting at document offset `offset`) with the query's terms in bold and
+    each cited span (number, start, end) marked."""
+    pieces, cursor = [], 0
     for number, start, end in sorted(cited, key=lambda c: c[1]):
-        local_start, local_end = start - passage.start, end - passage.start
+        local_start, local_end = start - offset, end - offset
         if local_start < cursor:
             continue
         pieces.append(mark_terms(text[cursor:local_start], query))
         span = mark_terms(text[local_start:local_end], query)
         pieces.append(
-            f"<mark class='nd-cited' id='nd-cite-{number}'>{span}<sup>[{number}]</sup></mark>"
+            f"<mark class='nd-cited nd-cite-{int(number)}'>{span}<sup>[{int(number)}]</sup></mark>"
         )
         cursor = local_end
     pieces.append(mark_terms(text[cursor:], query))
+    return "".join(pieces)
+
+
+def passage_card(
+    passage: Passage,
+    query: str,
+    cited: list[tuple[int, int, int]],
+    label: str | None = None,
+    elsewhere: Sequence[Citation] = (),
+) -> str:
+    """A passage with its cited spans marked: `cited` holds (number, start, end) in
+    document offsets, inside this passage; `elsewhere` are citations of the same
+    article from another of its passages, shown in this card rather than as a card of
+    their own. A citation's anchor sits at the top of its card, so following [n] brings
+    the headline into view with the sentence below it; an uncited passage is folded to
+    its first lines."""
+    numbers = sorted({c[0] for c in cited} | {c.number for c in elsewhere})
+    anchors = "".join(f"<span class='nd-anchor' id='nd-cite-{n}'></span>" for n in numbers)
+    badge = "".join(f"<span class='nd-badge'>cited [{n}]</span>" for n in numbers)
+    body = _marked_text(passage.text, passage.start, query, cited)
+    if numbers:
+        text = f"<p class='nd-text'>{body}</p>"
+    else:
+        snippet = esc(" ".join(passage.text.split())[:SNIPPET_CHARS])
+        text = (f"<details class='nd-passage'><summary class='nd-text'>{snippet}…</summary>"
+                f"<p class='nd-text'>{body}</p></details>")  # fmt: skip
+    for citation in elsewhere:
+        marked = _marked_text(citation.text, citation.start, query,
+                              [(citation.number, citation.start, citation.end)])  # fmt: skip
+        text += f"<p class='nd-text nd-elsewhere'>Elsewhere in this article: {marked}</p>"
     also = ""
     if passage.also_in:
         runs = "; ".join(_byline(ref.source, ref.published) for ref in passage.also_in)
         also = f"<div class='nd-also'>Also ran in: {runs}</div>"
     link = safe_link(passage.url, "Open original ↗")
     return (
-        f"<article class='nd-card'>"
-        f"<h3>{esc(label or f'{passage.rank}.')} {esc(passage.title)}</h3>"
-        f"<div class='nd-byline'>{_byline(passage.source, passage.published, passage.authors)}"
+        f"<article class='nd-card{' nd-card-cited' if numbers else ''}'>{anchors}"
+        f"<h3>{esc(label or f'{passage.rank}.')} {esc(passage.title)} {badge}</h3>"
+        f"<div class='nd-byline'>{byline_html(passage.document)}"
         f"{' · ' + link if link else ''}</div>"
-        f"<p class='nd-text'>{''.join(pieces)}</p>{also}{_scores(passage)}</article>"
+        f"{text}{also}{_scores(passage)}</article>"
     )
 
 
@@ -133,84 +170,73 @@ def answer_html(answer: Answer) -> str:
         note = f"<div class='nd-dates'>{esc(answer.dates_note)}</div>" if answer.dates_note else ""
         body = f"<div class='nd-answer'>{sentences}{note}</div>"
     body = _timeframe_html(answer) + body
+    return f"<div class='nd-results'>{body}{''.join(_cards(answer))}</div>"
+
+
+def _inside(citation: Citation, passage: Passage) -> bool:
+    return (
+        citation.passage.doc_id == passage.doc_id
+        and passage.start <= citation.start
+        and citation.end <= passage.end
+    )
+
+
+def _cards(answer: Answer) -> list[str]:
+    """The ranked passages, each with the citations it holds and those of its article
+    from other passages; a cited article outside the ranked list gets a card of its
+    own, after them."""
+    placed: set[int] = set()
     cards = []
     for passage in answer.passages:
-        cited = [
-            (c.number, c.start, c.end)
-            for c in answer.citations
-            if c.passage.doc_id == passage.doc_id
-            and passage.start <= c.start
-            and c.end <= passage.end
-        ]
-        cards.append(passage_card(passage, answer.question, cited))
-    extra = [c for c in answer.citations if not any(
-        c.passage.doc_id == p.doc_id and p.start <= c.start and c.end <= p.end
-        for p in answer.passages)]  # fmt: skip
-    for citation in extra:
-        cards.append(passage_card(citation.passage, answer.question,
-                                  [(citation.number, citation.start, citation.end)],
-                                  label=f"Cited [{citation.number}]"))  # fmt: skip
-    return f"<div class='nd-results'>{body}{''.join(cards)}</div>"
+        cited = [(c.number, c.start, c.end) for c in answer.citations if _inside(c, passage)]
+        placed |= {number for number, _, _ in cited}
+        cards.append((passage, cited))
+    rendered = []
+    for passage, cited in cards:
+        elsewhere = [c for c in answer.citations if c.number not in placed
+                     and c.passage.doc_id == passage.doc_id]  # fmt: skip
+        placed |= {c.number for c in elsewhere}
+        rendered.append(passage_card(passage, answer.question, cited, elsewhere=elsewhere))
+    for citation in answer.citations:
+        if citation.number not in placed:
+            placed.add(citation.number)
+            rendered.append(passage_card(citation.passage, answer.question,
+                                         [(citation.number, citation.start, citation.end)],
+                                         label=f"Cited [{citation.number}]"))  # fmt: skip
+    return rendered
 
 
 def message_html(text: str) -> str:
     return f"<div class='nd-empty'>{esc(text)}</div>"
 
 
-def _ref_line(ref: DocRef) -> str:
-    link = safe_link(ref.url, "original ↗")
-    return f"{_byline(ref.source, ref.published)} — {esc(ref.title)}{' · ' + link if link else ''}"
+_FOLLOWED = "\n".join(
+    f"#nd-cite-{n}:target ~ .nd-text .nd-cite-{n} {{ outline: 3px solid #2563eb; }}"
+    for n in range(1, 31)
+)
 
-
-def _timeline_item(item) -> str:
-    ref = item.document
-    link = safe_link(ref.url, "original ↗")
-    also = ""
-    if item.also_in:
-        also = "<div class='nd-also'>Also ran in: "
-        also += "; ".join(_ref_line(r) for r in item.also_in) + "</div>"
-    return (
-        f"<li><div class='nd-when'>{reader_date(ref.published)}</div>"
-        f"<div><strong>{esc(ref.title)}</strong> — "
-        f"<span class='nd-outlet'>{esc(ref.source or 'unknown outlet')}</span>"
-        f"{' · ' + link if link else ''}"
-        f"<div class='nd-reason'>{esc(item.reason)}</div>{also}</div></li>"
-    )
-
-
-def stories_html(stories: list[Story]) -> str:
-    """Related coverage as one timeline per story, oldest report first."""
-    if not stories:
-        return message_html("No related coverage found in the archive.")
-    blocks = []
-    for number, story in enumerate(stories, start=1):
-        items = "".join(_timeline_item(item) for item in story.items)
-        outlets = ", ".join(sorted({i.document.source or "unknown outlet" for i in story.items}))
-        blocks.append(
-            f"<section class='nd-story'><h3>Story {number}: {esc(story.label)}</h3>"
-            f"<div class='nd-muted'>{len(story.items)} reports · {esc(outlets)}</div>"
-            f"<ol class='nd-timeline'>{items}</ol></section>"
-        )
-    return "".join(blocks)
-
-
-CSS = """
+CSS = (
+    """
 .nd-answer { font-size: 1.05rem; line-height: 1.55; padding: 12px 14px;
   border-left: 4px solid #2563eb; background: #f8fafc; border-radius: 6px; margin-bottom: 14px; }
 .nd-marker { font-weight: 600; text-decoration: none; color: #2563eb; }
 .nd-card { border: 1px solid #e5e7eb; border-radius: 8px; padding: 10px 14px; margin: 10px 0; }
+.nd-card-cited { border-color: #f59e0b; }
+.nd-anchor { display: block; scroll-margin-top: 12px; }
+.nd-badge { font-size: 0.78rem; font-weight: 600; color: #92400e; background: #fef3c7;
+  border-radius: 4px; padding: 1px 6px; margin-left: 4px; white-space: nowrap; }
 .nd-card h3 { margin: 0 0 4px 0; font-size: 1.02rem; }
 .nd-byline, .nd-muted, .nd-reason, .nd-also { color: #4b5563; font-size: 0.88rem; }
 .nd-outlet { font-weight: 600; color: #111827; }
 .nd-text { line-height: 1.5; margin: 8px 0; white-space: pre-wrap; }
+.nd-passage > summary { cursor: pointer; white-space: normal; color: #374151; }
+.nd-passage[open] > summary { display: none; }
+.nd-elsewhere { border-top: 1px dashed #e5e7eb; padding-top: 6px; }
 .nd-cited { background: #fde68a; padding: 1px 2px; border-radius: 3px; }
 .nd-term { font-weight: 700; }
 .nd-empty { padding: 14px; background: #fef3c7; border-radius: 6px; }
 .nd-timeframe { padding: 8px 12px; margin-bottom: 8px; background: #e0f2fe; border-radius: 6px; }
 .nd-dates { margin-top: 6px; font-size: 0.9rem; color: #475569; }
-.nd-timeline { list-style: none; padding-left: 0; border-left: 3px solid #cbd5e1;
-  margin-left: 8px; }
-.nd-timeline li { display: flex; gap: 14px; padding: 6px 0 6px 12px; }
-.nd-when { min-width: 92px; color: #374151; font-variant-numeric: tabular-nums; }
-.nd-story { margin-bottom: 18px; }
 """
+    + _FOLLOWED
+)

@@ -8,11 +8,11 @@ from collections import Counter
 
 from index.batch import IngestReport
 from index.documents import DocumentSummary
+from ui.html import esc
 
 Summaries = list[DocumentSummary]
 
 PAGE_SIZE = 25
-LISTING_HEADERS = ["published", "outlet", "title", "authors", "doc_id"]
 
 
 def summary_line(summaries: Summaries) -> str:
@@ -43,33 +43,79 @@ def outlet_choices(summaries: Summaries) -> list[str]:
 
 
 def author_choices(summaries: Summaries) -> list[str]:
-    return sorted({a for s in summaries for a in s.authors})
+    """Each co-author once, whatever the case (the filter ignores case; bylines are
+    split when read; agencies are not authors), in the spelling seen most."""
+    spellings: dict[str, Counter[str]] = {}
+    for summary in summaries:
+        for author in summary.authors:
+            spellings.setdefault(author.casefold(), Counter())[author] += 1
+    chosen = (max(forms, key=lambda form: (forms[form], form)) for forms in spellings.values())
+    return sorted(chosen, key=str.casefold)
 
 
-def chart_frames(summaries: Summaries):
-    import pandas
-
-    outlets = Counter(s.source or "unknown" for s in summaries)
-    months = Counter(f"{s.published:%Y-%m}" for s in summaries if s.published)
-    per_outlet = pandas.DataFrame(
-        sorted(outlets.items(), key=lambda p: (-p[1], p[0])), columns=["outlet", "documents"]
-    )
-    per_month = pandas.DataFrame(sorted(months.items()), columns=["month", "documents"])
-    return per_outlet, per_month
-
-
-def listing_rows(summaries: Summaries, page: int) -> list[list[str]]:
+def listing_html(summaries: Summaries, page: int) -> str:
+    """One page of the archive, newest first, as a table that folds into one card per
+    document at phone width (date and outlet over the headline)."""
     start = (max(page, 1) - 1) * PAGE_SIZE
-    return [
-        [
-            f"{s.published:%Y-%m-%d}" if s.published else "",
-            s.source or "",
-            s.title,
-            ", ".join(s.authors),
-            s.doc_id,
-        ]  # fmt: skip
+    rows = "".join(
+        "<tr>"
+        f"<td class='nd-col-date'>{f'{s.published:%Y-%m-%d}' if s.published else 'undated'}</td>"
+        f"<td class='nd-col-outlet'>{esc(s.source or '')}</td>"
+        f"<td class='nd-col-title'>{esc(s.title)}</td>"
+        f"<td class='nd-col-authors'>{esc(_people(s))}</td>"
+        f"<td class='nd-col-id'><code>{esc(s.doc_id)}</code></td></tr>"
         for s in summaries[start : start + PAGE_SIZE]
-    ]
+    )
+    head = "".join(f"<th class='nd-col-{c}'>{label}</th>" for c, label in _COLUMNS)
+    return f"<table class='nd-listing'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+_COLUMNS = (("date", "Published"), ("outlet", "Outlet"), ("title", "Title"),
+            ("authors", "Authors"), ("id", "Document id"))  # fmt: skip
+
+
+def _people(summary: DocumentSummary) -> str:
+    via = f"via {', '.join(summary.credits)}" if summary.credits else ""
+    return " · ".join(part for part in (", ".join(summary.authors), via) if part)
+
+
+def removal_prompt(summary: DocumentSummary | None) -> str:
+    """The confirmation's question (escaped HTML), naming what would go."""
+    if summary is None:
+        return "<div class='nd-empty'>Pick a document to remove.</div>"
+    return (f"<div class='nd-confirm'>Remove “{esc(summary.title)}” ({esc(_where(summary))}) "
+            "from the archive? Its passages leave the search index and its story; this "
+            "cannot be undone.</div>")  # fmt: skip
+
+
+def removal_done(summary: DocumentSummary, remaining: int) -> str:
+    return (f"<div class='nd-removed'>Removed “{esc(summary.title)}” ({esc(_where(summary))}). "
+            f"{remaining} documents remain.</div>")  # fmt: skip
+
+
+def _where(summary: DocumentSummary) -> str:
+    date = f"{summary.published:%-d %b %Y}" if summary.published else "undated"
+    return f"{summary.source or 'unknown outlet'}, {date}"
+
+
+LISTING_CSS = """
+.nd-confirm { padding: 10px 12px; background: #fee2e2; border-radius: 6px; }
+.nd-removed { padding: 10px 12px; background: #dcfce7; border-radius: 6px; }
+.nd-listing { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+.nd-listing th, .nd-listing td { text-align: left; padding: 4px 6px;
+  border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+.nd-col-date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.nd-col-id code { font-size: 0.78rem; }
+@media (max-width: 600px) {
+  .nd-listing thead { display: none; }
+  .nd-listing tr { display: grid; grid-template-columns: auto 1fr; column-gap: 8px;
+    border-bottom: 1px solid #e5e7eb; padding: 6px 0; }
+  .nd-listing td { border: none; padding: 1px 0; }
+  .nd-listing .nd-col-title { grid-column: 1 / -1; font-weight: 600; }
+  .nd-listing .nd-col-outlet { color: #4b5563; }
+  .nd-listing .nd-col-authors, .nd-listing .nd-col-id { display: none; }
+}
+"""
 
 
 def report_rows(report: IngestReport) -> list[list[object]]:

@@ -14,6 +14,7 @@ def _date(value: datetime | None) -> str | None:
 
 def doc_ref_json(ref: DocRef) -> dict[str, object]:
     return {"doc_id": ref.doc_id, "title": ref.title, "source": ref.source,
+            "authors": list(ref.authors), "credits": list(ref.credits),
             "published": _date(ref.published), "url": ref.url}  # fmt: skip
 
 
@@ -26,6 +27,7 @@ def passage_json(passage: Passage) -> dict[str, object]:
         "title": passage.title,
         "source": passage.source,
         "authors": list(passage.authors),
+        "credits": list(passage.document.credits),
         "published": _date(passage.published),
         "url": passage.url,
         "text": passage.text,
@@ -88,14 +90,28 @@ def answer_json(answer: Answer) -> dict[str, object]:
 
 
 def stories_json(stories: list[Story]) -> list[dict[str, object]]:
+    """Stories as `related --json` and `stories --json` print them (one shape)."""
     return [
         {
+            "story_id": story.story_id,
             "story": story.label,
+            "names": list(story.names),
+            "reports": story.reports,
+            "first": _date(story.first),
+            "last": _date(story.last),
+            "outlets": list(story.outlets),
             "items": [
                 {
                     **doc_ref_json(item.document),
                     "score": item.score,
                     "reason": item.reason,
+                    "adds": None
+                    if item.adds is None
+                    else {
+                        "text": item.adds.text,
+                        "start": item.adds.start,
+                        "end": item.adds.end,
+                    },
                     "also_in": [doc_ref_json(ref) for ref in item.also_in],
                 }  # fmt: skip
                 for item in story.items
@@ -153,20 +169,45 @@ def answer_lines(answer: Answer) -> list[str]:
     return lines
 
 
-def story_lines(stories: list[Story]) -> list[str]:
+def _adds_lines(adds) -> list[str]:
+    text = " ".join(adds.text.split())
+    cited = f"adds: “{text}” (characters {adds.start}–{adds.end})"
+    return textwrap.wrap(cited, 96, initial_indent=" " * 14, subsequent_indent=" " * 16)
+
+
+def _span(story: Story) -> str:
+    first, last = story.first, story.last
+    if first is None:
+        return "undated"
+    if first.date() == last.date():
+        return f"{first:%d %b %Y}"
+    return f"{first:%d %b %Y} – {last:%d %b %Y}"
+
+
+def story_lines(
+    stories: list[Story], empty: str = "Nothing closely related in the archive."
+) -> list[str]:
+    """Each story as a timeline: label, span, outlets; then each report with its date,
+    outlet, headline, reason and what it adds."""
     if not stories:
-        return ["No related coverage found."]
+        return [empty]
     lines = []
     for number, story in enumerate(stories, start=1):
+        shown = (
+            f"{len(story.items)} of {story.reports}"
+            if story.reports > len(story.items)
+            else str(len(story.items))
+        )
         lines.append(f"Story {number}: {story.label}")
+        lines.append(f"  {_span(story)} · {shown} reports · {', '.join(story.outlets)}"
+                     + (f" · {', '.join(story.names)}" if story.names else "")
+                     + f"  [{story.story_id}]")  # fmt: skip
         for item in story.items:
-            date = (
-                item.document.published.strftime("%Y-%m-%d")
-                if item.document.published
-                else "undated   "
-            )
-            lines.append(
-                f"  {date}  {item.document.source or 'unknown outlet'}: {item.document.title}"
-            )
-            lines.append(f"              {item.reason}  [{item.document.doc_id}]")
-    return lines
+            ref = item.document
+            date = ref.published.strftime("%Y-%m-%d") if ref.published else "undated   "
+            lines.append(f"  {date}  {ref.source or 'unknown outlet'}: {ref.title}")
+            lines.append(f"              {item.reason}  [{ref.doc_id}]")
+            if item.adds is not None:
+                lines += _adds_lines(item.adds)
+        lines.append("")
+    return lines[:-1]

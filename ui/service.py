@@ -9,6 +9,7 @@ upload: the reader keeps serving the previous generation until the new one is li
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,31 +42,51 @@ class DeskService:
         self._write_lock = threading.Lock()
         self.reader = Newsdesk(self.index_dir, model=model, rebuild_stale=False)
         self._writer: Newsdesk | None = None
+        self._current_step = "Starting"
+        # Told (done, total) passages while the writer embeds: the running upload's bar.
+        self.progress_hook: Callable[[int, int], None] | None = None
 
-    def start(self, build_demo: bool = True) -> threading.Thread | None:
-        """Load the model, then make sure a generation exists; on an empty index build
-        the demo corpus in a background thread and return it."""
-        self.reader.load_model()  # once, before any request
-        if (self.index_dir / "CURRENT").is_file():
-            self._set_ready()
-            return None
-        thread = threading.Thread(target=self._first_build, args=(build_demo,), daemon=True)
+    def start(self, build_demo: bool = True) -> threading.Thread:
+        """In a background thread (returned), so that the page is up at once and shows
+        each step: load the model, build the index if there is none (the demo corpus
+        on an empty archive), bring the stories up to date."""
+        thread = threading.Thread(target=self._prepare, args=(build_demo,), daemon=True)
         thread.start()
         return thread
 
-    def _first_build(self, build_demo: bool) -> None:
+    def _prepare(self, build_demo: bool) -> None:
         try:
-            with self._write_lock:
-                writer = self.writer()
-                if build_demo and not writer.count():
-                    self.status.message = "Indexing the bundled demo corpus (first start)"
-                    writer.add([str(demo_corpus_dir())])
-                else:
-                    self.status.message = "Building the search index from the stored documents"
-                    writer.add([])
+            self._step("Loading the language model")
+            self.reader.load_model()  # once, before any question
+            if not (self.index_dir / "CURRENT").is_file():
+                self._first_build(build_demo)
+            self._step("Grouping the archive's stories")
+            self.reader.stories(limit=0)
             self._set_ready()
         except Exception as error:  # shown in the app instead of a dead worker thread
             self.status.error = f"{type(error).__name__}: {error}"
+
+    def _first_build(self, build_demo: bool) -> None:
+        with self._write_lock:
+            writer = self.writer()
+            if build_demo and not writer.count():
+                self._step("Indexing the bundled demo corpus (first start)")
+                writer.add([str(demo_corpus_dir())])
+            else:
+                self._step("Building the search index from the stored documents")
+                writer.add([])
+
+    def _step(self, text: str) -> None:
+        self._current_step = text
+        self.status.message = text
+
+    def _embedding_progress(self, done: int, total: int) -> None:
+        """The writer's embedding progress: into the status line, and to whoever asked
+        for it (an upload's progress bar)."""
+        if not self.status.ready:
+            self.status.message = f"{self._current_step}: embedding passages, {done} of {total}"
+        if self.progress_hook is not None:
+            self.progress_hook(done, total)
 
     def _set_ready(self) -> None:
         self.status.ready = True
@@ -73,7 +94,8 @@ class DeskService:
 
     def writer(self) -> Newsdesk:
         if self._writer is None:
-            self._writer = Newsdesk(self.index_dir, model=self.model)
+            self._writer = Newsdesk(self.index_dir, model=self.model,
+                                    progress=self._embedding_progress)  # fmt: skip
         return self._writer
 
     def add_uploads(self, uploads: list[tuple[str, bytes]], urls: list[str]) -> IngestReport:

@@ -20,9 +20,12 @@ from typing import Literal
 from index.archive import neardup, nearlinks
 from index.archive.identity import same_article, separate_id
 from index.archive.prepared import Prepared, prepare
+from index.archive.rows import document_from_row as _document
+from index.archive.rows import summary_from_row
 from index.archive.schema import SCHEMA
 from index.archive.transaction import Transaction
-from index.documents import Chunk, Document, DocumentSummary, Provenance
+from index.bylines import sql_author_match
+from index.documents import Chunk, Document, DocumentSummary
 from index.errors import StoreError, one_line
 from index.ids import canonical_url, make_chunk_id
 from index.text.chunking import Chunker
@@ -69,6 +72,7 @@ class DocumentStore:
                 self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
             )
             self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.create_function("nd_author_match", 3, sql_author_match, deterministic=True)
             if self._schema_version() is None:
                 self._create()
             self._check_version()
@@ -234,7 +238,7 @@ class DocumentStore:
                 document.text,
                 document.url,
                 document.source,
-                json.dumps(list(document.authors), ensure_ascii=False),
+                json.dumps([*document.authors, *document.credits], ensure_ascii=False),
                 document.published.isoformat() if document.published else None,
                 document.language,
                 document.external_id,
@@ -293,7 +297,8 @@ class DocumentStore:
         authors: Sequence[str] = (),
     ) -> set[str]:
         """Ids of documents published in [since, until] (inclusive), from any of `sources`
-        and by any of `authors` (case-insensitive); an empty criterion does not filter."""
+        and by any of `authors` (any co-author; every word of a wanted name is one of the
+        author's, case-insensitively); an empty criterion does not filter."""
         clauses, params = [], []
         if since:
             clauses.append("published >= ?")
@@ -305,12 +310,8 @@ class DocumentStore:
             clauses.append(f"lower(source) IN ({','.join('?' * len(sources))})")
             params.extend(source.lower() for source in sources)
         if authors:
-            marks = ",".join("?" * len(authors))
-            clauses.append(
-                "EXISTS (SELECT 1 FROM json_each(documents.authors) "
-                f"WHERE lower(value) IN ({marks}))"
-            )
-            params.extend(author.lower() for author in authors)
+            clauses.append("nd_author_match(authors, source, ?)")
+            params.append(json.dumps(list(authors)))
         where = " AND ".join(clauses) or "1"
         return {
             row[0]
@@ -338,11 +339,7 @@ class DocumentStore:
                 batch = unique[start : start + 500]
                 where = f" WHERE doc_id IN ({','.join('?' * len(batch))})"
                 rows.extend(self._db.execute(query + where + order, batch))
-        return [
-            DocumentSummary(doc_id, title, source, tuple(json.loads(authors)),
-                            datetime.fromisoformat(published) if published else None, url)
-            for doc_id, title, source, authors, published, url in rows
-        ]  # fmt: skip
+        return [summary_from_row(row) for row in rows]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         row = self._db.execute(
@@ -379,22 +376,3 @@ class DocumentStore:
 
 def _rekeyed(chunk: Chunk, doc_id: str) -> Chunk:
     return replace(chunk, doc_id=doc_id, chunk_id=make_chunk_id(doc_id, chunk.position))
-
-
-def _document(row: tuple) -> Document:
-    (doc_id, title, derived, text, url, source, authors, published, language,
-     external_id, origin, fmt, origin_index, origin_line, digest) = row  # fmt: skip
-    return Document(
-        doc_id=doc_id,
-        title=title,
-        text=text,
-        provenance=Provenance(origin, fmt, origin_index, origin_line),
-        url=url,
-        source=source,
-        authors=tuple(json.loads(authors)),
-        published=datetime.fromisoformat(published) if published else None,
-        language=language,
-        title_derived=bool(derived),
-        external_id=external_id,
-        content_hash=digest,
-    )

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from index.archive.store import DocumentStore
 from index.derived.bm25 import BM25Index, BM25Params
-from index.derived.embedding import Embedder, embed_cached
+from index.derived.embedding import Embedder, Progress, embed_cached
 from index.derived.live import current_name
 from index.derived.manifest import Manifest, write_atomic
 from index.derived.vectors import VectorStore
@@ -39,7 +39,7 @@ class GenerationBuilder:
         embedder: Callable[[], Embedder],
         cache_path: Path,
         bm25: BM25Params,
-        progress: bool = False,
+        progress: Progress = False,
     ) -> None:
         self.dir, self.store, self.cache_path = index_dir, store, cache_path
         self._chunker, self._embedder = chunker, embedder

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +18,11 @@ import numpy as np
 from index.text.tokenizer import DEFAULT_MODEL, resolve_model
 
 CACHE_NAME = "embedding_cache.sqlite"
-BLOCK = 1024
+BLOCK = 256
 QUERY_CACHE = 64
+
+# A bar on stderr (True), nothing (False), or a callable told (done, total) chunks.
+Progress = bool | Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,9 @@ class EmbeddingCache:
         material = f"{info.revision}\0{info.dtype}\0{text}".encode()
         return hashlib.sha1(material).hexdigest()
 
-    def embed(self, embedder: Embedder, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+    def embed(
+        self, embedder: Embedder, texts: Sequence[str], progress: Progress = False
+    ) -> np.ndarray:
         """(len(texts), dims) float32: cached rows are read, the rest embedded and stored."""
         keys = [self.key(embedder.info, text) for text in texts]
         found: dict[str, np.ndarray] = {}
@@ -174,8 +179,11 @@ class EmbeddingCache:
         with _progress(len(missing), progress) as bar:
             # Blocks are committed as they finish, so an interrupted run resumes where it
             # stopped instead of embedding everything again.
-            for start in range(0, len(missing), BLOCK):
-                block = missing[start : start + BLOCK]
+            # About twenty steps a run (at least 32 chunks, at most BLOCK), so the bar
+            # and the app's status line move even for a small upload.
+            size = max(32, min(BLOCK, -(-len(missing) // 20)))
+            for start in range(0, len(missing), size):
+                block = missing[start : start + size]
                 vectors = embedder.encode([text for _, text in block])
                 pairs = list(zip((k for k, _ in block), vectors, strict=True))
                 self._db.execute("BEGIN")
@@ -193,7 +201,7 @@ class EmbeddingCache:
 
 
 def embed_cached(
-    cache_path: Path, embedder: Embedder, texts: Sequence[str], progress: bool = False
+    cache_path: Path, embedder: Embedder, texts: Sequence[str], progress: Progress = False
 ) -> np.ndarray:
     """(len(texts), dims) float32 through the cache at `cache_path`, opened for this call."""
     cache = EmbeddingCache(cache_path)
@@ -203,8 +211,29 @@ def embed_cached(
         cache.close()
 
 
-def _progress(total: int, enabled: bool):
-    """A progress bar with rate and ETA on stderr for long runs; silent otherwise."""
+class _Reporter:
+    """Progress handed to a callable (done, total), for the web app's status line."""
+
+    def __init__(self, total: int, report: Callable[[int, int], None]) -> None:
+        self.total, self.done, self.report = total, 0, report
+
+    def __enter__(self) -> _Reporter:
+        self.report(0, self.total)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def update(self, count: int) -> None:
+        self.done += count
+        self.report(self.done, self.total)
+
+
+def _progress(total: int, enabled: Progress):
+    """A progress bar with rate and ETA on stderr for any run that takes over a second
+    (tqdm's `delay`), or reports to a callable (done, total); silent when disabled."""
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="chunk", desc="embedding", disable=not enabled or total < BLOCK)
+    if callable(enabled):
+        return _Reporter(total, enabled)
+    return tqdm(total=total, unit="chunk", desc="embedding", delay=1.0, disable=not enabled)

@@ -49,6 +49,7 @@ class Generation:
         self.doc_ids = doc_ids
         self._embedder = embedder
         self._doc_rows: dict[str, list[int]] = {}
+        self._centroids: dict[str, np.ndarray] = {}
         for row, doc_id in enumerate(doc_ids):
             self._doc_rows.setdefault(doc_id, []).append(row)
 
@@ -126,17 +127,38 @@ class Generation:
         return float(min(counts)) / self.bm25.size
 
     def _centroid(self, doc_id: str) -> np.ndarray | None:
-        """(d,) float32 L2-normalised mean of a document's chunk vectors."""
+        """(d,) float32 L2-normalised mean of a document's chunk vectors (remembered:
+        a generation never changes)."""
+        if doc_id in self._centroids:
+            return self._centroids[doc_id]
         rows = self._doc_rows.get(doc_id)
         if not rows:
             return None
         centre = self.vectors.vectors[rows].mean(axis=0)
-        return centre / max(float(np.linalg.norm(centre)), 1e-12)
+        centre = centre / max(float(np.linalg.norm(centre)), 1e-12)
+        self._centroids[doc_id] = centre
+        return centre
 
-    def document_similarity(self, first: str, second: str) -> float:
-        """Cosine of two documents' mean chunk vectors (0.0 if either has no chunks)."""
-        a, b = self._centroid(first), self._centroid(second)
-        return 0.0 if a is None or b is None else float(a @ b)
+    def has_document(self, doc_id: str) -> bool:
+        return doc_id in self._doc_rows
+
+    def document_similarities(self, doc_id: str, others: Sequence[str]) -> dict[str, float]:
+        """Cosine of `doc_id`'s mean chunk vector with each of `others`' (documents this
+        generation does not hold are left out)."""
+        centre = self._centroid(doc_id)
+        return {} if centre is None else self._similarities(centre, others)
+
+    def text_similarities(self, text: str, others: Sequence[str]) -> dict[str, float]:
+        """Cosine of a text's embedding with each of `others`' mean chunk vectors."""
+        return self._similarities(self._embedder().encode_query(text), others)
+
+    def _similarities(self, vector: np.ndarray, others: Sequence[str]) -> dict[str, float]:
+        found = [(other, self._centroid(other)) for other in others]
+        found = [(other, centre) for other, centre in found if centre is not None]
+        if not found:
+            return {}
+        scores = np.stack([centre for _, centre in found]) @ vector
+        return {other: float(score) for (other, _), score in zip(found, scores, strict=True)}
 
     def document_neighbours(self, doc_id: str, depth: int) -> list[tuple[str, float]]:
         """Documents nearest to `doc_id`'s mean chunk vector: (doc_id, best chunk cosine)."""
@@ -146,7 +168,7 @@ class Generation:
         return self._doc_neighbours(self.vectors.scores(centre), depth, exclude={doc_id})
 
     def text_neighbours(self, text: str, depth: int) -> list[tuple[str, float]]:
-        vector = self._embedder().encode([text])[0]
+        vector = self._embedder().encode_query(text)
         return self._doc_neighbours(self.vectors.scores(vector), depth, exclude=set())
 
     def _doc_neighbours(self, scores: np.ndarray, depth: int, exclude: set[str]):

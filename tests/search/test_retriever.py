@@ -57,6 +57,16 @@ def test_source_and_author_filters(demo_desk):
     assert len(scmp) == 5 and {p.source for p in scmp} == {"South China Morning Post"}
     walsh = demo_desk.search("China", k=10, filters=Filters(authors=("Matthew Walsh",)))
     assert len(walsh) == 3 and all("Matthew Walsh" in p.authors for p in walsh)
+    feng = demo_desk.search("chips", k=20, filters=Filters(authors=("coco FENG",)))
+    assert {p.title[:30] for p in feng} >= {
+        "AI-assisted US strikes in Iran",
+        "Beijing weighs H200 imports am",
+    }
+    assert all("Coco Feng" in p.authors for p in feng), "any co-author, any case"
+    by_surname = demo_desk.search("chips", k=20, filters=Filters(authors=("Feng",)))
+    assert {p.doc_id for p in by_surname} == {p.doc_id for p in feng}
+    assert demo_desk.search("chips", k=5, filters=Filters(authors=("Bloomberg",)))[0].source == (
+        "Caixin Global"), "an agency credit still filters"  # fmt: skip
     none = demo_desk.search("China", k=5, filters=Filters(sources=("No Such Outlet",)))
     assert none == []
 

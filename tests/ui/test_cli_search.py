@@ -1,5 +1,5 @@
-"""`newsdesk ask`, `related` and `info` as a user runs them, with the JSON schema the
-README documents."""
+"""`newsdesk ask`, `related`, `stories` and `info` as a user runs them, with the JSON
+schema the README documents."""
 
 from __future__ import annotations
 
@@ -87,15 +87,43 @@ def test_related_and_info(index_dir):
     docs = json.loads(_run(index_dir, "docs", "--json").stdout)
     subject = next(d for d in docs if d["title"] == "Huawei Placed Emergency Order with TSMC")
     related = json.loads(_run(index_dir, "related", subject["doc_id"], "--json").stdout)
-    assert related and {"story", "items"} == set(related[0])
-    assert {"doc_id", "title", "source", "published", "url", "score", "reason", "also_in"} == set(
-        related[0]["items"][0]
-    )
+    assert related and set(related[0]) == STORY_KEYS and set(related[0]["items"][0]) == ITEM_KEYS
+    assert related[0]["items"][0]["title"] == "China Hits Back at New U.S. Restrictions on Huawei"
+    fifa = next(d for d in docs if d["title"].startswith("FIFA"))
+    nothing = _run(index_dir, "related", fifa["doc_id"])
+    assert nothing.returncode == 0 and "Nothing closely related in the archive." in nothing.stdout
     unknown = _run(index_dir, "related", "no-such-doc")
     assert unknown.returncode == 2 and "no stored document with id no-such-doc" in unknown.stderr
     info = json.loads(_run(index_dir, "info", "--json").stdout)
     assert info["documents"] == 81 and info["chunks"] >= 81
     assert info["model"]["name"] == "all-MiniLM-L6-v2"
+
+
+STORY_KEYS = {"story_id", "story", "names", "reports", "first", "last", "outlets", "items"}
+ITEM_KEYS = {"doc_id", "title", "source", "authors", "credits", "published", "url", "score",
+             "reason", "adds", "also_in"}  # fmt: skip
+
+
+def test_stories_list_filter_and_open_in_the_related_shape(index_dir):
+    listed = json.loads(_run(index_dir, "stories", "--json").stdout)
+    assert len(listed) >= 5 and all(set(story) == STORY_KEYS for story in listed)
+    assert all(set(item) == ITEM_KEYS for story in listed for item in story["items"])
+    assert [s["last"] for s in listed] == sorted((s["last"] for s in listed), reverse=True)
+    nexperia = next(s for s in listed if "Nexperia" in s["names"])
+    assert nexperia["reports"] == 4 and nexperia["items"][0]["adds"]["text"]
+    moore = json.loads(_run(index_dir, "stories", "--source", "Moore", "--json").stdout)
+    assert [s["outlets"] for s in moore] == [["Caixin Global", "Moore"]]
+    text = _run(index_dir, "stories", "--story", nexperia["story_id"]).stdout
+    assert text.startswith("Story 1: ") and "adds: “" in text and "days after report" in text
+    old = _run(index_dir, "stories", "--until", "2018-01-01")
+    assert "No stories of that size in the archive for these filters." in old.stdout
+    unknown = _run(index_dir, "stories", "--story", "story-nope")
+    assert (
+        unknown.returncode == 2
+        and unknown.stderr.strip() == "newsdesk: no story with id story-nope"
+    )
+    bad = _run(index_dir, "stories", "--min-reports", "0")
+    assert bad.returncode == 2 and "at least 1" in bad.stderr
 
 
 def test_ask_as_of_a_date_applies_the_questions_time_and_can_ignore_it(index_dir):

@@ -6,14 +6,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from index.documents import DocumentSummary
-from search.types import Answer, AnswerSentence, Citation, Passage, RelatedItem, Scores, Story
-from ui.html import answer_html, message_html, safe_link, stories_html
+from search.types import (
+    Answer,
+    AnswerSentence,
+    Citation,
+    Contribution,
+    Passage,
+    RelatedItem,
+    Scores,
+    Story,
+)
+from ui.charts import month_bars, outlet_bars
+from ui.html import answer_html, message_html, safe_link
+from ui.library import listing_html, removal_done, removal_prompt
+from ui.storyhtml import stories_html, story_list_html
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">"quoted" \'single\''
 
 
-def _summary(url: str | None = "javascript:alert(3)") -> DocumentSummary:
-    return DocumentSummary("d1", EVIL, EVIL, (EVIL,), datetime(2020, 5, 18, tzinfo=UTC), url)
+def _summary(url: str | None = "javascript:alert(3)", day: int = 18) -> DocumentSummary:
+    return DocumentSummary("d1", EVIL, EVIL, (EVIL,), datetime(2020, 5, day, tzinfo=UTC), url,
+                           (EVIL,))  # fmt: skip
 
 
 def _assert_inert(markup: str) -> None:
@@ -33,9 +46,19 @@ def test_every_field_of_an_answer_is_escaped():
     _assert_inert(message_html(EVIL))
 
 
-def test_stories_are_escaped():
-    item = RelatedItem(_summary(), 0.7, EVIL, also_in=(_summary(),))
-    _assert_inert(stories_html([Story(EVIL, (item,))]))
+def test_stories_timelines_charts_and_library_are_escaped():
+    adds = Contribution(EVIL, 0, len(EVIL))
+    items = tuple(RelatedItem(_summary(day=day), 0.7, EVIL, also_in=(_summary(),), adds=adds)
+                  for day in (3, 18))  # fmt: skip
+    story = Story(EVIL, EVIL, items, reports=2, names=(EVIL,))
+    markup = stories_html([story])
+    assert "<svg class='nd-chart'" in markup, "two dated reports get a timeline chart"
+    for html in (markup, story_list_html([story], EVIL), outlet_bars([_summary()]),
+                 month_bars([_summary()]), listing_html([_summary()], 1),
+                 removal_prompt(_summary()), removal_done(_summary(), 3)):  # fmt: skip
+        assert "<script" not in html and "<img" not in html and 'onerror="' not in html
+    _assert_inert(markup)
+    _assert_inert(listing_html([_summary()], 1))
 
 
 def test_only_http_links_are_made():

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+from index.bylines import read_byline, split_names
 from index.documents import Document, Provenance
 from index.ids import content_hash, make_doc_id
 from index.ingest.loaders.htmltext import tidy_paragraphs
@@ -52,15 +53,9 @@ def derive_title(text: str) -> str:
 
 
 def clean_authors(names: Iterable[str]) -> tuple[str, ...]:
-    """Strip, drop empties and repeats, keep order."""
-    seen: list[str] = []
-    for name in names:
-        cleaned = clean_field(name).strip(" ,;")
-        if cleaned.lower().startswith("by "):
-            cleaned = cleaned[3:].strip()
-        if cleaned and cleaned not in seen:
-            seen.append(cleaned)
-    return tuple(seen)
+    """Co-authors split apart ("Coco Feng,Eunice Xu"), "By " and repeats dropped, in
+    order; agencies stay (they are told apart from people when read)."""
+    return tuple(split_names(clean_field(name) for name in names))
 
 
 def build_document(
@@ -89,6 +84,7 @@ def build_document(
     if url and not url.startswith(("http://", "https://")):
         url = None
     derived = not title
+    people, credits = read_byline(clean_authors(authors), clean_field(source) or None)
     return Document(
         doc_id=make_doc_id(url, text),
         title=derive_title(text) if derived else title,
@@ -96,7 +92,8 @@ def build_document(
         provenance=provenance,
         url=url,
         source=clean_field(source) or None,
-        authors=clean_authors(authors),
+        authors=people,
+        credits=credits,
         published=published,
         language=clean_field(language)[:35] or None,
         title_derived=derived,
