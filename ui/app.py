@@ -4,6 +4,7 @@ manage the archive. Gradio is imported only here, when the app is built."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from index.dates import parse_date
@@ -327,17 +328,23 @@ def serve(
     # quick while it embeds (docs/benchmarks.md).
     limit_threads(query_threads())
     service = DeskService(index_dir, model)
-    service.start(build_demo=True)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
+    # The page first, then the model and index in the background: on two cores, loading
+    # torch beside Gradio's start would hold the page back by seconds, and the page
+    # shows each step of the start in its status line.
     app.launch(
         server_name=host,
         server_port=port,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         max_file_size="20mb",
         css=CSS + STORY_CSS + CHART_CSS + LISTING_CSS + LAYOUT_CSS,
         footer_links=["api"],
         show_error=True,
         quiet=True,
     )
+    service.start(build_demo=True)
+    if block:
+        print(f"newsdesk: the page is up at {app.local_url}", file=sys.stderr)
+        app.block_thread()
     return app, service

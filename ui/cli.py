@@ -289,7 +289,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ui.app import serve
 
     index_dir = args.index or default_index_dir()
-    print(f"newsdesk: serving {index_dir} on http://{args.host}:{args.port}", file=sys.stderr)
+    print(f"newsdesk: starting the web app for {index_dir} on http://{args.host}:{args.port} "
+          "(the page shows the rest of the start)", file=sys.stderr)  # fmt: skip
     serve(index_dir, args.host, args.port, args.model)
     return 0
 

@@ -165,16 +165,18 @@ class Generation:
         centre = self._centroid(doc_id)
         if centre is None:
             return []
-        return self._doc_neighbours(self.vectors.scores(centre), depth, exclude={doc_id})
+        return self._doc_neighbours(centre, depth, exclude={doc_id})
 
     def text_neighbours(self, text: str, depth: int) -> list[tuple[str, float]]:
         vector = self._embedder().encode_query(text)
-        return self._doc_neighbours(self.vectors.scores(vector), depth, exclude=set())
+        return self._doc_neighbours(vector, depth, exclude=set())
 
-    def _doc_neighbours(self, scores: np.ndarray, depth: int, exclude: set[str]):
+    def _doc_neighbours(self, vector: np.ndarray, depth: int, exclude: set[str]):
+        """Through the vector index (HNSW on a large archive), as a question's dense side."""
         best: dict[str, float] = {}
-        for row in np.argsort(-scores, kind="stable")[: depth * 8].tolist():
+        rows, scores = self.vectors.search(vector, depth * 8)
+        for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
             owner = self.doc_ids[row]
             if owner not in exclude and owner not in best:
-                best[owner] = float(scores[row])
+                best[owner] = float(score)
         return sorted(best.items(), key=lambda p: (-p[1], p[0]))[:depth]

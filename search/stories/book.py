@@ -31,7 +31,7 @@ from search.stories.links import (
 from search.stories.profile import Profile, profile
 
 BOOK_NAME = "stories.sqlite"
-FORMAT = "1"
+FORMAT = "2"  # bumped whenever profiles or links change meaning
 NEIGHBOURS = 20
 MAX_NAME_CANDIDATES = 60
 MAX_MEMBERS_COMPARED = 20
