@@ -289,6 +289,20 @@ def _api_endpoints(gr, service: DeskService) -> None:
             return stories_json(desk.related(url=url, k=int(k)))
         return stories_json(desk.related(doc_id=doc_id, k=int(k)))
 
+    def api_add(urls: list[str]) -> dict:
+        """Ingest feeds or pages by http(s) URL (never a path on the server); returns
+        what was ingested and what failed, per URL."""
+        from ui.output import report_json
+
+        return report_json(service.add_uploads([], [u for u in urls if u.strip()]))
+
+    gr.api(api_ask, api_name="ask", concurrency_limit=8)
+    gr.api(api_related, api_name="related", concurrency_limit=8)
+    gr.api(_stories_endpoint(service), api_name="stories", concurrency_limit=8)
+    gr.api(api_add, api_name="add", concurrency_limit=1)
+
+
+def _stories_endpoint(service: DeskService):
     def api_stories(
         since: str = "",
         until: str = "",
@@ -305,17 +319,7 @@ def _api_endpoints(gr, service: DeskService) -> None:
         found = service.reader.stories(filters, min_reports=int(min_reports), limit=int(limit))
         return stories_json(found)
 
-    def api_add(urls: list[str]) -> dict:
-        """Ingest feeds or pages by http(s) URL (never a path on the server); returns
-        what was ingested and what failed, per URL."""
-        from ui.output import report_json
-
-        return report_json(service.add_uploads([], [u for u in urls if u.strip()]))
-
-    gr.api(api_ask, api_name="ask", concurrency_limit=8)
-    gr.api(api_related, api_name="related", concurrency_limit=8)
-    gr.api(api_stories, api_name="stories", concurrency_limit=8)
-    gr.api(api_add, api_name="add", concurrency_limit=1)
+    return api_stories
 
 
 def serve(
