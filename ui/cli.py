@@ -260,11 +260,12 @@ def cmd_related(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
+    from index.derived.embedding import limit_search_threads, query_threads
     from search.types import Filters
     from ui.render import stories_json, story_lines
 
     filters = Filters.between(args.since, args.until, tuple(args.source))
-    _limit_threads()
+    limit_search_threads(query_threads())
     with _desk(args) as desk:
         if args.story:
             stories = [desk.story(args.story)]

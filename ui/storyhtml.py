@@ -160,7 +160,7 @@ def timeline_svg(story: Story) -> str:
                      f"<text x='{x(ref.published):.1f}' y='{y + 4:.1f}' "
                      f"text-anchor='middle'>{number}</text></g>")  # fmt: skip
     parts.append("</svg>")
-    return "".join(parts)
+    return f"<div class='nd-chart-wrap'>{''.join(parts)}</div>"
 
 
 STORY_CSS = """
@@ -182,8 +182,10 @@ STORY_CSS = """
 .nd-story-list { padding-left: 0; list-style: none; }
 .nd-story-row { border-bottom: 1px solid #e5e7eb; padding: 6px 0; }
 .nd-story-row h3 { margin: 0; font-size: 1rem; }
+.nd-chart-wrap { overflow-x: auto; }
 @media (max-width: 600px) {
   .nd-timeline li { flex-direction: column; gap: 2px; }
-  .nd-chart-label, .nd-chart-axis { font-size: 15px; }
+  /* Readable at phone width: the chart keeps its size and scrolls inside its box. */
+  .nd-chart { min-width: 560px; }
 }
 """

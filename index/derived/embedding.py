@@ -53,6 +53,14 @@ def query_threads() -> int:
         return 1
 
 
+def limit_search_threads(threads: int) -> None:
+    """FAISS alone on `threads` threads, for a command that never embeds (`stories`):
+    importing torch would cost it seconds."""
+    import faiss
+
+    faiss.omp_set_num_threads(threads)
+
+
 def limit_threads(threads: int) -> None:
     """Run torch (and FAISS) on `threads` threads in this process: one for a question's
     path, so that it does not fight a writer for the two cores."""

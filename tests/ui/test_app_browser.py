@@ -275,6 +275,16 @@ def test_library_on_a_phone(browser, server):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 392, f"the page scrolls sideways ({width} px)"
     _shot(phone, "library-phone")
+    phone.get_by_role("tab", name="Stories").click()
+    phone.click("#nd-show-stories")
+    phone.wait_for_selector("#nd-story svg.nd-chart", timeout=60_000)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 392, f"the Stories tab scrolls sideways ({width} px)"
+    chart = phone.locator("#nd-story .nd-chart-wrap").bounding_box()
+    assert chart["x"] >= 0 and chart["x"] + chart["width"] <= 390, "the chart scrolls in its box"
+    label = phone.locator("#nd-story .nd-chart-label").first.bounding_box()
+    assert label["height"] >= 10, "outlet labels at a readable size"
+    _shot(phone, "stories-phone")
     context.close()
 
 
