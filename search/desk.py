@@ -175,12 +175,6 @@ class Newsdesk:
             raise NotFound(f"no story with id {story_id}")
         return story
 
-    def story_of(self, doc_id: str) -> str | None:
-        """The id of the story a stored document belongs to (None until it is indexed)."""
-        self.book.refresh()
-        report = self.book.report(doc_id)
-        return report.story_id if report else None
-
     def info(self) -> dict[str, object]:
         """Counts, model, sizes and build time of the live generation."""
         manifest = self.index.manifest()

@@ -137,7 +137,7 @@ class RelatedFinder:
                 adds=contribution,
             ))  # fmt: skip
         members_all = self.book.members(story_id)
-        whole = [d for m in members_all if (d := store.get(m)) is not None]
+        whole = store.summaries(members_all)  # one read, no texts: the label needs titles
         return Story(
             story_id=story_id,
             label=central_title(self.book, whole or documents),

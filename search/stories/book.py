@@ -88,7 +88,7 @@ class StoryBook:
     def members(self, story_id: str) -> list[str]:
         """The story's doc ids, oldest first (undated last), ties by doc_id."""
         reports = [self._reports[m] for m in self._members.get(story_id, ())]
-        reports.sort(key=lambda r: (r.published is None, r.published or datetime.min, r.doc_id))
+        reports.sort(key=oldest_first)
         return [r.doc_id for r in reports]
 
     def story_ids(self) -> list[str]:
@@ -193,7 +193,7 @@ class StoryBook:
             s for s in summaries.values()
             if s.doc_id not in self._reports and generation.has_document(s.doc_id)
         ]  # fmt: skip
-        new.sort(key=lambda s: (s.published is None, s.published or datetime.min, s.doc_id))
+        new.sort(key=oldest_first)
         profiles = {}
         for summary in new:
             document = self.index.store.get(summary.doc_id)
@@ -272,6 +272,12 @@ class StoryBook:
         )[: self.config.top_members]  # fmt: skip
         gap = days_apart(report.published, members[0].published)
         return sum(links) / len(links) * time_factor(gap, self.config)
+
+
+def oldest_first(record) -> tuple:
+    """Sort key of anything with `published` and `doc_id`: oldest first, undated last,
+    ties by doc_id (reports, summaries, documents alike)."""
+    return (record.published is None, record.published or datetime.min, record.doc_id)
 
 
 def _gap_key(first: datetime | None, second: datetime | None) -> float:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
 
 from index.derived.generation import Generation
-from index.documents import Document
+from index.documents import Document, DocumentSummary
 from index.newsindex import NewsIndex
 from search.stories.adds import contributions
-from search.stories.book import StoryBook
+from search.stories.book import StoryBook, oldest_first
 from search.stories.links import days_apart, gap_words, shared_terms, vector_cosine
 from search.types import Filters, RelatedItem, Story
 
@@ -20,9 +19,7 @@ MAX_NAMES = 4
 
 def story_order(documents: Sequence[Document]) -> list[Document]:
     """Oldest first, undated last, ties by doc_id."""
-    return sorted(
-        documents, key=lambda d: (d.published is None, d.published or datetime.min, d.doc_id)
-    )
+    return sorted(documents, key=oldest_first)
 
 
 def shared_names(book: StoryBook, doc_ids: Sequence[str]) -> tuple[str, ...]:
@@ -41,7 +38,7 @@ def shared_names(book: StoryBook, doc_ids: Sequence[str]) -> tuple[str, ...]:
     return tuple(shown[key] for key in keys[:MAX_NAMES])
 
 
-def central_title(book: StoryBook, documents: Sequence[Document]) -> str:
+def central_title(book: StoryBook, documents: Sequence[Document | DocumentSummary]) -> str:
     """The headline of the report whose names are closest to the whole story's."""
     if len(documents) == 1:
         return documents[0].title
