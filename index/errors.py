@@ -60,3 +60,7 @@ class MissingDependency(NewsdeskError):
             f"missing dependency: {package} is not installed ({one_line(str(error))}); "
             "reinstall newsdesk with `pip install -e .`"
         )
+
+
+class ClusterError(NewsdeskError):
+    """The Ray cluster cannot be reached, or part of it stopped answering."""

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.archive.prepared import Prepared, prepare
 from index.archive.store import DocumentStore
@@ -31,6 +32,9 @@ from index.ingest.pipeline import SourceResult, load_sources
 from index.text.chunking import Chunker, ChunkingConfig, embedding_text
 from index.text.tokenizer import DEFAULT_MODEL, WordPieceTokenizer
 
+if TYPE_CHECKING:
+    from index.shards.cluster import Cluster
+
 _MODEL_LOCK = threading.Lock()
 
 
@@ -44,12 +48,16 @@ class NewsIndex:
         bm25: BM25Params | None = None,
         embedding_cache: Path | None = None,
         rebuild_stale: bool = True,
+        cluster: Cluster | None = None,
     ) -> None:
         """`embedding_cache` may be shared by several indexes (evaluation runs of
         different parameters); by default it lives inside the index folder. With
         `rebuild_stale` False (a reader beside a writer, as in the web app) queries are
-        served from the live generation while a newer one is being built."""
+        served from the live generation while a newer one is being built. With a Ray
+        `cluster` (index/shards) sources are read and embedded on it, generations are
+        written as shards and served by its actors."""
         self.rebuild_stale = rebuild_stale
+        self.cluster = cluster
         self.dir = Path(index_dir)
         self.chunking = chunking or ChunkingConfig()
         self.cache_path = embedding_cache or self.dir / CACHE_NAME
@@ -62,7 +70,7 @@ class NewsIndex:
         self._loaded: Generation | None = None
         self._builder = GenerationBuilder(self.dir, self.store, lambda: self.chunker,
                                           lambda: self.embedder, self.cache_path,
-                                          self.bm25_params, progress)  # fmt: skip
+                                          self.bm25_params, progress, cluster)  # fmt: skip
 
     def close(self) -> None:
         self.store.close()
@@ -100,16 +108,25 @@ class NewsIndex:
     # Writing
 
     def add(self, targets: Sequence[str]) -> IngestReport:
-        """Read, fetch and parse the targets without any lock, then store and index."""
+        """Read, fetch and parse the targets without any lock (on the cluster, if one
+        is given), then store and index."""
+        if self.cluster is not None:
+            self._check_existing_model()
+            sources, prepared = self.cluster.read(targets, self.model, self.chunking)
+            return self.add_results(sources, prepared)
         return self.add_results(tuple(load_sources(targets)))
 
-    def add_results(self, sources: Sequence[SourceResult]) -> IngestReport:
-        """Store already loaded sources and update the index. New chunks are embedded
-        into the cache before the writer lock is taken, so the lock covers only the
-        store's commit and the assembly of the next generation from cached vectors."""
+    def add_results(
+        self, sources: Sequence[SourceResult], prepared: Sequence[Prepared] | None = None
+    ) -> IngestReport:
+        """Store already loaded sources (`prepared`: their documents already chunked,
+        in order) and update the index. New chunks are embedded into the cache before
+        the writer lock is taken, so the lock covers only the store's commit and the
+        assembly of the next generation from cached vectors."""
         documents = [document for source in sources for document in source.documents]
         # Chunked once: the chunks are embedded now and stored under the lock below.
-        prepared = [prepare(document, self.chunker) for document in documents]
+        if prepared is None:
+            prepared = [prepare(document, self.chunker) for document in documents]
         self._embed_ahead(prepared)
         with WriterLock(self.dir):
             report = store_sources(sources, self.store, self.chunker, prepared)
@@ -127,6 +144,9 @@ class NewsIndex:
             for chunk in chunks
         ]
         if not texts:
+            return
+        if self.cluster is not None:
+            self.cluster.embed(self.cache_path, self.embedder, texts, self.progress)
             return
         embed_cached(self.cache_path, self.embedder, texts, self.progress)
 
@@ -160,6 +180,8 @@ class NewsIndex:
         waits for its first one."""
         name = current_name(self.dir)
         loaded = self._loaded
+        if loaded is not None and getattr(loaded, "broken", False):
+            loaded = self._loaded = None  # a shard stopped answering: load it afresh
         if loaded and loaded.name == name and not self._stale(loaded.revision):
             return loaded
         if self.rebuild_stale and (name is None or self._stale(self._revision_of(name))):
@@ -173,7 +195,8 @@ class NewsIndex:
                     raise
             name = current_name(self.dir)
         if loaded is None or loaded.name != name:
-            self._loaded = load_generation(self.dir, name, self.model, lambda: self.embedder)
+            self._loaded = load_generation(self.dir, name, self.model, lambda: self.embedder,
+                                           cluster=self.cluster)  # fmt: skip
         return self._loaded
 
     def _stale(self, revision: int | None) -> bool:

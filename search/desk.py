@@ -23,6 +23,7 @@ from index.ingest.loaders.common import clean_string
 from index.ingest.pipeline import SourceResult, guarded_parse, load_source, load_sources
 from index.ingest.reading import RawSource
 from index.newsindex import NewsIndex
+from index.shards.cluster import Cluster, RayOptions
 from search.answer import AnswerConfig, Answerer
 from search.plan import make_plan
 from search.related import RelatedConfig, RelatedFinder
@@ -60,12 +61,20 @@ class Newsdesk:
         stories: LinkConfig | None = None,
         progress: Progress = False,
         rebuild_stale: bool = True,
+        ray: str | None = None,
+        ray_options: RayOptions | None = None,
     ) -> None:
+        """`ray`: a Ray cluster's address, or "local" to start Ray on this machine;
+        sources are then read and embedded on the cluster, the index written as shards
+        (`ray_options.shards`, default one per node) and served by one actor per shard.
+        A sharded index opened without `ray` is served from this process."""
+        cluster = Cluster(ray, ray_options) if ray else None
         self.index = NewsIndex(
             Path(index_dir).expanduser(),
             model=model,
             progress=progress,
             rebuild_stale=rebuild_stale,
+            cluster=cluster,
         )
         self.retriever = Retriever(self.index, retrieval)
         self.answerer = Answerer(self.retriever, lambda: self.index.embedder, answering)
@@ -189,6 +198,8 @@ class Newsdesk:
             "built_at": manifest.built_at,
             "build_seconds": manifest.build_seconds,
             "bytes_on_disk": sum(p.stat().st_size for p in files),
+            "shards": len(manifest.shards) or 1,
+            "served_by": "ray" if self.index.cluster and manifest.shards else "this process",
         }
 
     # What the interfaces show of the archive, so that they never reach into its stores.

@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="ingest files, folders or URLs into the index")
     index.add_argument("targets", nargs="+", metavar="PATH|URL")
     _common(index)
+    index.add_argument("--shards", type=_count_arg, default=None, metavar="N",
+                       help="with --ray: shards to write (default: one per node)")  # fmt: skip
 
     docs = sub.add_parser("docs", help="list stored documents with their metadata")
     _common(docs)
@@ -83,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--model", default=None)
+    _ray_option(serve)
 
     remove = sub.add_parser("remove", help="remove a document from every store")
     remove.add_argument("doc_id")
@@ -103,7 +106,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="index directory (default: $NEWSDESK_INDEX or ~/.newsdesk/index)",
     )
     parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
+    _ray_option(parser)
     _json_option(parser)
+
+
+def _ray_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ray", default=None, metavar="ADDRESS",
+                        help="a Ray cluster's address, or 'local' to start Ray here: read, "
+                             "embed and write shards on it, serve them from its actors "
+                             "(needs pip install -e '.[ray]')")  # fmt: skip
 
 
 def _date_arg(text: str) -> datetime:
@@ -172,11 +183,14 @@ def _closed_pipe() -> int:
 
 def _desk(args: argparse.Namespace, build_demo: bool = True):
     from index.corpus import demo_corpus_dir
+    from index.shards.cluster import RayOptions
     from search.desk import Newsdesk
 
     index_dir = args.index or default_index_dir()
     fresh = not Newsdesk.exists(index_dir)
-    desk = Newsdesk(index_dir, model=args.model, progress=sys.stderr.isatty())
+    options = RayOptions(shards=getattr(args, "shards", None))
+    desk = Newsdesk(index_dir, model=args.model, progress=sys.stderr.isatty(),
+                    ray=getattr(args, "ray", None), ray_options=options)  # fmt: skip
     if build_demo and fresh:
         print(f"newsdesk: no index at {index_dir}; building it from the bundled demo corpus",
               file=sys.stderr)  # fmt: skip
@@ -292,7 +306,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     index_dir = args.index or default_index_dir()
     print(f"newsdesk: starting the web app for {index_dir} on http://{args.host}:{args.port} "
           "(the page shows the rest of the start)", file=sys.stderr)  # fmt: skip
-    serve(index_dir, args.host, args.port, args.model)
+    serve(index_dir, args.host, args.port, args.model, ray=args.ray)
     return 0
 
 

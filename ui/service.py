@@ -35,12 +35,15 @@ class BuildStatus:
 
 
 class DeskService:
-    def __init__(self, index_dir: Path, model: str | None = None) -> None:
+    def __init__(self, index_dir: Path, model: str | None = None, ray: str | None = None) -> None:
+        """`ray`: a Ray cluster's address ("local": start one here); the index is then
+        served by its shard actors and uploads are read and embedded on it."""
         self.index_dir = Path(index_dir)
         self.model = model
+        self.ray = ray
         self.status = BuildStatus()
         self._write_lock = threading.Lock()
-        self.reader = Newsdesk(self.index_dir, model=model, rebuild_stale=False)
+        self.reader = Newsdesk(self.index_dir, model=model, rebuild_stale=False, ray=ray)
         self._writer: Newsdesk | None = None
         self._current_step = "Starting"
         # Told (done, total) passages while the writer embeds: the running upload's bar.
@@ -94,7 +97,7 @@ class DeskService:
 
     def writer(self) -> Newsdesk:
         if self._writer is None:
-            self._writer = Newsdesk(self.index_dir, model=self.model,
+            self._writer = Newsdesk(self.index_dir, model=self.model, ray=self.ray,
                                     progress=self._embedding_progress)  # fmt: skip
         return self._writer
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.derived.collection import CollectionStats
+
 
 @dataclass(frozen=True)
 class BM25Params:
@@ -43,10 +45,18 @@ class BM25Index:
         return self.weights.shape[0]
 
     @classmethod
-    def build(cls, corpus: Sequence[Sequence[str]], params: BM25Params | None = None) -> BM25Index:
+    def build(
+        cls,
+        corpus: Sequence[Sequence[str]],
+        params: BM25Params | None = None,
+        stats: CollectionStats | None = None,
+    ) -> BM25Index:
+        """`stats` of the whole collection when `corpus` is one shard of it (default:
+        the corpus's own), so that a shard's weights equal a single index's."""
         from scipy import sparse
 
         params = params or BM25Params()
+        stats = stats or CollectionStats.of(corpus)
         vocabulary: dict[str, int] = {}
         rows, cols, tfs = [], [], []
         lengths = np.zeros(len(corpus), dtype=np.float64)
@@ -56,19 +66,14 @@ class BM25Index:
                 rows.append(row)
                 cols.append(vocabulary.setdefault(term, len(vocabulary)))
                 tfs.append(tf)
-        n_docs = len(corpus)
         tf = np.asarray(tfs, dtype=np.float64)
-        doc_freq = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary))
-        idf = np.log(n_docs - doc_freq + 0.5) - np.log(doc_freq + 0.5)
-        if len(idf):
-            idf = np.where(idf < 0, params.epsilon * (idf.sum() / len(idf)), idf)
-        avgdl = lengths.mean() if n_docs else 1.0
+        idf = stats.idf(list(vocabulary), params.epsilon)
         norm = params.k1 * (
-            1 - params.b + params.b * lengths[np.asarray(rows, dtype=np.int64)] / avgdl
+            1 - params.b + params.b * lengths[np.asarray(rows, dtype=np.int64)] / stats.avgdl
         )
         values = idf[np.asarray(cols, dtype=np.int64)] * tf * (params.k1 + 1) / (tf + norm)
         matrix = sparse.csc_matrix(
-            (values.astype(np.float32), (rows, cols)), shape=(n_docs, len(vocabulary))
+            (values.astype(np.float32), (rows, cols)), shape=(len(corpus), len(vocabulary))
         )
         return cls(matrix, vocabulary, params)
 

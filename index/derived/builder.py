@@ -1,30 +1,36 @@
 """Building the next generation from the document store and making it live.
 
 A generation folder (`gen-<revision>-<time>/`) holds `vectors.npy`, `vectors.faiss`,
-`bm25_*.npy`, `bm25.json`, `rows.json`, then `manifest.json`, written last; every file
-is synced before `CURRENT` names the folder, and `CURRENT` is replaced atomically. The
-live generation and the one before it are kept, so a reader that read `CURRENT` just
-before the swap can still load it. Run only under the writer lock."""
+`bm25_*.npy`, `bm25.json`, `rows.json` (index/derived/files.py), then `manifest.json`,
+written last; a sharded generation (index/shards) holds one such folder per shard, the
+collection's BM25 statistics and a manifest naming the shards. Every file is synced
+before `CURRENT` names the folder, and `CURRENT` is replaced atomically. The live
+generation and the one before it are kept, so a reader that read `CURRENT` just before
+the swap can still load it. Run only under the writer lock."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.archive.store import DocumentStore
-from index.derived.bm25 import BM25Index, BM25Params
+from index.derived.bm25 import BM25Params
 from index.derived.embedding import Embedder, Progress, embed_cached
+from index.derived.files import write_generation_files
 from index.derived.live import current_name
 from index.derived.manifest import Manifest, write_atomic
-from index.derived.vectors import VectorStore
 from index.errors import StoreError
 from index.text.analyzer import analyze
 from index.text.chunking import Chunker, embedding_text
+
+if TYPE_CHECKING:
+    from index.shards.cluster import Cluster
 
 
 class GenerationBuilder:
@@ -40,10 +46,14 @@ class GenerationBuilder:
         cache_path: Path,
         bm25: BM25Params,
         progress: Progress = False,
+        cluster: Cluster | None = None,
     ) -> None:
+        """With a `cluster` (index/shards/cluster.py) new chunks are embedded on it and
+        the generation is written as its shards; without, on this machine as one."""
         self.dir, self.store, self.cache_path = index_dir, store, cache_path
         self._chunker, self._embedder = chunker, embedder
         self.bm25_params, self.progress = bm25, progress
+        self.cluster = cluster
 
     def build(self) -> str:
         """Write a generation of the store as it is now, make it live; its folder name."""
@@ -53,13 +63,35 @@ class GenerationBuilder:
         chunker, embedder = self._chunker(), self._embedder()
         tokenizer, header_tokens = chunker.tokenizer, chunker.config.header_tokens
         texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
+        if self.cluster is not None:
+            self.cluster.embed(self.cache_path, embedder, texts, self.progress)
         vectors = embed_cached(self.cache_path, embedder, texts, self.progress)
-        vector_store = VectorStore.build(vectors.reshape(len(texts), embedder.dims))
-        bm25 = BM25Index.build([analyze(text) for text in texts], self.bm25_params)
+        vectors = vectors.reshape(len(texts), embedder.dims)
         folder = self.dir / f"gen-{self.store.revision:06d}-{time.time_ns()}"
+        manifest = Manifest(
+            store_revision=self.store.revision,
+            model=embedder.info,
+            chunking=chunker.config,
+            bm25=self.bm25_params,
+            vector_index="flat",
+            documents=len(documents),
+            chunks=len(chunks),
+            tokens=sum(c.n_tokens for c in chunks),
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=0.0,
+            libraries=Manifest.library_versions(),
+        )
         try:
-            self._write(folder, vector_store, bm25, chunks, len(documents), embedder, chunker,
-                        started)  # fmt: skip
+            if self.cluster is not None:
+                manifest = self.cluster.write(folder, manifest, chunks, texts, vectors)
+            else:
+                corpus = [analyze(text) for text in texts]
+                kind = write_generation_files(folder, [c.chunk_id for c in chunks],
+                                              [c.doc_id for c in chunks], corpus, vectors,
+                                              self.bm25_params)  # fmt: skip
+                manifest = replace(manifest, vector_index=kind)
+            seconds = round(time.perf_counter() - started, 2)
+            replace(manifest, build_seconds=seconds).write(folder)
         except (OSError, RuntimeError) as error:
             # numpy and FAISS report a full disk without an errno ("… requested and …
             # written"); the half-written folder is never named by CURRENT.
@@ -68,32 +100,19 @@ class GenerationBuilder:
             raise StoreError(
                 f"{folder}: cannot write the index ({reason}); is the disk full?"
             ) from None
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         self._make_live(folder)
         return folder.name
 
-    def _write(self, folder, vector_store, bm25, chunks, n_documents, embedder, chunker, started):
-        folder.mkdir()
-        vector_store.save(folder)
-        bm25.save(folder)
-        rows = {"chunk_ids": [c.chunk_id for c in chunks], "doc_ids": [c.doc_id for c in chunks]}
-        (folder / "rows.json").write_text(json.dumps(rows))
-        Manifest(
-            store_revision=self.store.revision,
-            model=embedder.info,
-            chunking=chunker.config,
-            bm25=self.bm25_params,
-            vector_index=vector_store.kind,
-            documents=n_documents,
-            chunks=len(chunks),
-            tokens=sum(c.n_tokens for c in chunks),
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            build_seconds=round(time.perf_counter() - started, 2),
-            libraries=Manifest.library_versions(),
-        ).write(folder)
-
     def _make_live(self, folder: Path) -> None:
-        # Every file of the generation is on disk before CURRENT can name it.
-        for path in folder.iterdir():
+        # Every file of the generation (and of its shards) is on disk before CURRENT
+        # can name it.
+        for path in sorted(folder.rglob("*"), reverse=True):
+            if path.is_dir():
+                _fsync_dir(path)
+                continue
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
         _fsync_dir(folder)

@@ -170,11 +170,7 @@ class EmbeddingCache:
         material = f"{info.revision}\0{info.dtype}\0{text}".encode()
         return hashlib.sha1(material).hexdigest()
 
-    def embed(
-        self, embedder: Embedder, texts: Sequence[str], progress: Progress = False
-    ) -> np.ndarray:
-        """(len(texts), dims) float32: cached rows are read, the rest embedded and stored."""
-        keys = [self.key(embedder.info, text) for text in texts]
+    def _found(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         for start in range(0, len(keys), 500):
             batch = keys[start : start + 500]
@@ -183,8 +179,31 @@ class EmbeddingCache:
                 f"SELECT key, vector FROM vectors WHERE key IN ({marks})", batch
             ):
                 found[key] = np.frombuffer(blob, dtype="<f4")
+        return found
+
+    def missing(self, info: ModelInfo, texts: Sequence[str]) -> list[tuple[str, str]]:
+        """(key, text) of each distinct text the cache has no vector for, by key."""
+        keys = [self.key(info, text) for text in texts]
+        found = self._found(keys)
+        return sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+
+    def put(self, pairs: Sequence[tuple[str, np.ndarray]]) -> None:
+        """Store (key, (d,) float32 vector) pairs in one transaction."""
+        self._db.execute("BEGIN")
+        self._db.executemany(
+            "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+            [(k, np.asarray(v, dtype="<f4").tobytes()) for k, v in pairs],
+        )
+        self._db.execute("COMMIT")
+
+    def embed(
+        self, embedder: Embedder, texts: Sequence[str], progress: Progress = False
+    ) -> np.ndarray:
+        """(len(texts), dims) float32: cached rows are read, the rest embedded and stored."""
+        keys = [self.key(embedder.info, text) for text in texts]
+        found = self._found(keys)
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
-        with _progress(len(missing), progress) as bar:
+        with progress_reporter(len(missing), progress) as bar:
             # Blocks are committed as they finish, so an interrupted run resumes where it
             # stopped instead of embedding everything again.
             # About twenty steps a run (at least 32 chunks, at most BLOCK), so the bar
@@ -194,12 +213,7 @@ class EmbeddingCache:
                 block = missing[start : start + size]
                 vectors = embedder.encode([text for _, text in block])
                 pairs = list(zip((k for k, _ in block), vectors, strict=True))
-                self._db.execute("BEGIN")
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                    [(k, v.astype("<f4").tobytes()) for k, v in pairs],
-                )
-                self._db.execute("COMMIT")
+                self.put(pairs)
                 found.update(pairs)
                 bar.update(len(block))
         matrix = np.zeros((len(texts), embedder.dims), dtype=np.float32)
@@ -237,7 +251,7 @@ class _Reporter:
         self.report(self.done, self.total)
 
 
-def _progress(total: int, enabled: Progress):
+def progress_reporter(total: int, enabled: Progress):
     """A progress bar with rate and ETA on stderr for any run that takes over a second
     (tqdm's `delay`), or reports to a callable (done, total); silent when disabled."""
     from tqdm import tqdm

@@ -91,7 +91,13 @@ class Generation:
         self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
     ) -> list[Hit]:
         """Top `depth` chunks by cosine to the embedded query, best first."""
-        vector = self._embedder().encode_query(query)
+        return self.dense_ranking_of(self._embedder().encode_query(query), depth, allowed_rows)
+
+    def dense_ranking_of(
+        self, vector: np.ndarray, depth: int, allowed_rows: Sequence[int] | None = None
+    ) -> list[Hit]:
+        """Top `depth` chunks by cosine to a (d,) L2-normalised vector, best first, ties
+        by row."""
         allowed = None if allowed_rows is None else np.asarray(sorted(allowed_rows), dtype=np.int64)
         rows, scores = self.vectors.search(vector, depth, allowed)
         return [self._hit(int(row), float(score)) for row, score in zip(rows, scores, strict=True)]
@@ -126,7 +132,7 @@ class Generation:
         counts = self.bm25.weights[:, columns].getnnz(axis=0)
         return float(min(counts)) / self.bm25.size
 
-    def _centroid(self, doc_id: str) -> np.ndarray | None:
+    def centroid(self, doc_id: str) -> np.ndarray | None:
         """(d,) float32 L2-normalised mean of a document's chunk vectors (remembered:
         a generation never changes)."""
         if doc_id in self._centroids:
@@ -145,15 +151,15 @@ class Generation:
     def document_similarities(self, doc_id: str, others: Sequence[str]) -> dict[str, float]:
         """Cosine of `doc_id`'s mean chunk vector with each of `others`' (documents this
         generation does not hold are left out)."""
-        centre = self._centroid(doc_id)
-        return {} if centre is None else self._similarities(centre, others)
+        centre = self.centroid(doc_id)
+        return {} if centre is None else self.similarities(centre, others)
 
     def text_similarities(self, text: str, others: Sequence[str]) -> dict[str, float]:
         """Cosine of a text's embedding with each of `others`' mean chunk vectors."""
-        return self._similarities(self._embedder().encode_query(text), others)
+        return self.similarities(self._embedder().encode_query(text), others)
 
-    def _similarities(self, vector: np.ndarray, others: Sequence[str]) -> dict[str, float]:
-        found = [(other, self._centroid(other)) for other in others]
+    def similarities(self, vector: np.ndarray, others: Sequence[str]) -> dict[str, float]:
+        found = [(other, self.centroid(other)) for other in others]
         found = [(other, centre) for other, centre in found if centre is not None]
         if not found:
             return {}
@@ -162,7 +168,7 @@ class Generation:
 
     def document_neighbours(self, doc_id: str, depth: int) -> list[tuple[str, float]]:
         """Documents nearest to `doc_id`'s mean chunk vector: (doc_id, best chunk cosine)."""
-        centre = self._centroid(doc_id)
+        centre = self.centroid(doc_id)
         if centre is None:
             return []
         return self._doc_neighbours(centre, depth, exclude={doc_id})
@@ -172,11 +178,14 @@ class Generation:
         return self._doc_neighbours(vector, depth, exclude=set())
 
     def _doc_neighbours(self, vector: np.ndarray, depth: int, exclude: set[str]):
-        """Through the vector index (HNSW on a large archive), as a question's dense side."""
-        best: dict[str, float] = {}
-        rows, scores = self.vectors.search(vector, depth * 8)
-        for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
-            owner = self.doc_ids[row]
-            if owner not in exclude and owner not in best:
-                best[owner] = float(score)
-        return sorted(best.items(), key=lambda p: (-p[1], p[0]))[:depth]
+        return documents_of(self.dense_ranking_of(vector, depth * 8), depth, exclude)
+
+
+def documents_of(hits: Sequence[Hit], depth: int, exclude: set[str]) -> list[tuple[str, float]]:
+    """The first `depth` documents of a chunk ranking (through the vector index: HNSW
+    on a large archive, as a question's dense side), each at its best chunk's score."""
+    best: dict[str, float] = {}
+    for hit in hits:
+        if hit.doc_id not in exclude and hit.doc_id not in best:
+            best[hit.doc_id] = hit.score
+    return sorted(best.items(), key=lambda p: (-p[1], p[0]))[:depth]

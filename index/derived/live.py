@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.derived.generation import Generation
 from index.derived.manifest import Manifest
 from index.errors import StoreError
+
+if TYPE_CHECKING:
+    from index.shards.cluster import Cluster
 
 
 class IndexNotReady(StoreError):
@@ -29,10 +33,16 @@ def live_manifest(index_dir: Path) -> Manifest | None:
 
 
 def load_generation(
-    index_dir: Path, name: str | None, model: str, embedder: Callable, attempts: int = 3
+    index_dir: Path,
+    name: str | None,
+    model: str,
+    embedder: Callable,
+    attempts: int = 3,
+    cluster: Cluster | None = None,
 ) -> Generation:
     """Generation `name`, its manifest checked against `model`. A folder removed by a
-    writer between two swaps is retried with what `CURRENT` names then."""
+    writer between two swaps is retried with what `CURRENT` names then. A sharded
+    generation is served by Ray actors on `cluster`, or loaded whole in this process."""
     for _attempt in range(attempts):
         if name is None:
             raise IndexNotReady(f"{index_dir}: the index is still being built")
@@ -40,6 +50,10 @@ def load_generation(
         if manifest is not None:
             manifest.check(model, index_dir)
             try:
+                if manifest.shards:
+                    from index.shards.generation import ShardedGeneration
+
+                    return ShardedGeneration.load(index_dir / name, manifest, embedder, cluster)
                 return Generation.load(index_dir / name, manifest, embedder)
             except FileNotFoundError:
                 pass

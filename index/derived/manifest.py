@@ -22,6 +22,17 @@ _LIBRARIES = ("sentence-transformers", "torch", "faiss-cpu", "rank-bm25", "numpy
 
 
 @dataclass(frozen=True)
+class ShardEntry:
+    """One shard of a sharded generation: its folder and the global rows it holds,
+    `first_row` to `first_row + rows - 1` (shards are consecutive runs of the rows a
+    single index would have)."""
+
+    name: str
+    first_row: int
+    rows: int
+
+
+@dataclass(frozen=True)
 class Manifest:
     """Format version, store revision, model, chunking and BM25 parameters, counts and
     library versions of one generation."""
@@ -38,6 +49,8 @@ class Manifest:
     build_seconds: float
     libraries: dict[str, str | None] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+    # Empty for a one-machine generation; a sharded one (index/shards) lists its shards.
+    shards: tuple[ShardEntry, ...] = ()
 
     @staticmethod
     def library_versions() -> dict[str, str | None]:
@@ -57,7 +70,8 @@ class Manifest:
             return cls(
                 **{**data, "model": ModelInfo(**data["model"]),
                    "chunking": ChunkingConfig(**data["chunking"]),
-                   "bm25": BM25Params(**data["bm25"])}
+                   "bm25": BM25Params(**data["bm25"]),
+                   "shards": tuple(ShardEntry(**entry) for entry in data.get("shards", ()))}
             )  # fmt: skip
         except (KeyError, TypeError) as error:
             raise StoreError(f"{path}: manifest of another format ({error}); rebuild") from None

@@ -1,0 +1,108 @@
+"""The Ray cluster newsdesk builds and serves on: connecting, and what runs where.
+
+`address` is a running cluster's address (`ray start --head` prints it) or `local`,
+which starts Ray on this machine bound to 127.0.0.1. Every worker imports newsdesk, so
+each node needs it installed, and the index folder must be on storage every node can
+read and write (a shared file system), as Ray's own file-based datasets need."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.errors import ClusterError, MissingDependency
+
+if TYPE_CHECKING:
+    from index.archive.prepared import Prepared
+    from index.derived.embedding import Embedder, Progress
+    from index.derived.manifest import Manifest
+    from index.documents import Chunk
+    from index.ingest.pipeline import SourceResult
+    from index.text.chunking import ChunkingConfig
+
+LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """`shards` of the index (default: one per node); `workers` embedding actors
+    (default: one per `cpus_per_worker` CPUs of the cluster), each given
+    `cpus_per_worker` torch threads; `batch_size` chunks per embedding call."""
+
+    shards: int | None = None
+    workers: int | None = None
+    cpus_per_worker: int = 1
+    batch_size: int = 64
+
+
+class Cluster:
+    def __init__(self, address: str, options: RayOptions | None = None) -> None:
+        self.address = address
+        self.options = options or RayOptions()
+
+    def connect(self):
+        """The `ray` module, connected to the cluster (once per process)."""
+        try:
+            import ray
+        except ImportError as error:
+            raise MissingDependency(error) from error
+        if ray.is_initialized():
+            return ray
+        # A newsroom's archive stays in the newsroom: no usage reports to Ray's servers.
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        try:
+            if self.address == LOCAL:
+                ray.init(_node_ip_address="127.0.0.1", include_dashboard=False,
+                         logging_level="WARNING", log_to_driver=False)  # fmt: skip
+            else:
+                ray.init(address=self.address, logging_level="WARNING", log_to_driver=False)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            raise ClusterError(
+                f"cannot reach the Ray cluster at {self.address!r}: {error}"
+            ) from None
+        return ray
+
+    def shard_count(self, rows: int) -> int:
+        """Shards for `rows` chunks: as asked, else one per alive node; never more
+        shards than rows, never fewer than one."""
+        ray = self.connect()
+        wanted = self.options.shards or sum(1 for node in ray.nodes() if node["Alive"])
+        return max(1, min(wanted, rows))
+
+    def worker_count(self) -> int:
+        ray = self.connect()
+        if self.options.workers:
+            return self.options.workers
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        return max(1, cpus // self.options.cpus_per_worker)
+
+    def read(
+        self, targets: Sequence[str], model: str, chunking: ChunkingConfig
+    ) -> tuple[list[SourceResult], list[Prepared]]:
+        from index.shards.reading import read_on_ray
+
+        return read_on_ray(self, targets, model, chunking)
+
+    def embed(
+        self, cache_path: Path, embedder: Embedder, texts: Sequence[str], progress: Progress
+    ) -> None:
+        from index.shards.embedding import embed_on_ray
+
+        embed_on_ray(self, cache_path, embedder, texts, progress)
+
+    def write(
+        self,
+        folder: Path,
+        manifest: Manifest,
+        chunks: Sequence[Chunk],
+        texts: Sequence[str],
+        vectors: np.ndarray,
+    ) -> Manifest:
+        from index.shards.writer import write_shards
+
+        return write_shards(self, folder, manifest, chunks, texts, vectors)

@@ -1,0 +1,55 @@
+"""Every connection of the test cluster stays on 127.0.0.1: `ss` lists no socket of
+its processes, and no new socket at all, on another address."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.index.shards.conftest import sockets
+
+LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|\[::ffff:127\.\d+\.\d+\.\d+\]|\[::1\]|\*):[\d*]+$")
+
+
+def _descendants(root: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        for child in children.get(pid, ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_every_ray_connection_is_on_loopback(ray_cluster, sharded_desk):
+    _, before = ray_cluster
+    assert sharded_desk.search("Huawei", k=3)  # the cluster at work: actors answering
+    ours = _descendants(os.getpid()) | {os.getpid()}
+    known = {tuple(row[3:5]) for row in before}
+    rows = sockets()
+    owned = [row for row in rows if any(f"pid={pid}," in " ".join(row[5:]) for pid in ours)]
+    assert len(owned) > 10  # the head, both nodes and their workers hold sockets
+    new = [row for row in rows if tuple(row[3:5]) not in known]
+    outside = [
+        " ".join(row)
+        for row in owned + new
+        if not (
+            LOOPBACK.match(row[3])
+            and (row[4] in ("*:*", "0.0.0.0:*", "[::]:*") or LOOPBACK.match(row[4]))
+        )
+    ]
+    assert outside == []
