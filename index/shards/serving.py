@@ -75,10 +75,19 @@ class RayShards:
         self._ray = ray
         self.broken = False
         self._names = [f"{folder.name}/{entry.name}" for entry in entries]
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
         actor = ray.remote(num_cpus=0, max_restarts=0)(ShardServer)
+        # Round robin over the nodes ("SPREAD" alone may put zero-CPU actors together);
+        # soft, so a shard still starts when its node is gone.
+        nodes = sorted(node["NodeID"] for node in ray.nodes() if node["Alive"])
         self.actors = [
-            actor.options(scheduling_strategy="SPREAD").remote(str(folder / entry.name))
-            for entry in entries
+            actor.options(
+                scheduling_strategy=NodeAffinitySchedulingStrategy(
+                    nodes[number % len(nodes)], soft=True
+                )
+            ).remote(str(folder / entry.name))
+            for number, entry in enumerate(entries)
         ]
         loaded = self._gather({n: a.rows.remote() for n, a in enumerate(self.actors)})
         for number, entry in enumerate(entries):
