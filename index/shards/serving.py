@@ -78,13 +78,14 @@ class RayShards:
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         actor = ray.remote(num_cpus=0, max_restarts=0)(ShardServer)
-        # Round robin over the nodes ("SPREAD" alone may put zero-CPU actors together);
-        # soft, so a shard still starts when its node is gone.
+        # Round robin over the nodes alive now, pinned hard: "SPREAD" and even soft
+        # affinity put zero-CPU actors together on one node (seen with Ray 2.60). A node
+        # lost meanwhile makes its shard unschedulable, a ClusterError like a dead one.
         nodes = sorted(node["NodeID"] for node in ray.nodes() if node["Alive"])
         self.actors = [
             actor.options(
                 scheduling_strategy=NodeAffinitySchedulingStrategy(
-                    nodes[number % len(nodes)], soft=True
+                    nodes[number % len(nodes)], soft=False
                 )
             ).remote(str(folder / entry.name))
             for number, entry in enumerate(entries)
@@ -107,7 +108,11 @@ class RayShards:
         for shard, ref in refs.items():
             try:
                 out[shard] = ray.get(ref)
-            except (ray.exceptions.RayActorError, ray.exceptions.ObjectLostError) as error:
+            except (
+                ray.exceptions.RayActorError,
+                ray.exceptions.ActorUnschedulableError,
+                ray.exceptions.ObjectLostError,
+            ) as error:
                 self.broken = True
                 raise ClusterError(
                     f"shard {shard + 1} of {len(self.actors)} ({self._names[shard]}) is not "
