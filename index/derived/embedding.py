@@ -72,7 +72,7 @@ def limit_threads(threads: int) -> None:
 
 
 class Embedder:
-    def __init__(self, model: str | None = None, dtype: str = "auto", batch_size: int = 64):
+    def __init__(self, model: str | None = None, dtype: str = "auto", batch_size: int = 16):
         import torch
         import transformers
         from sentence_transformers import SentenceTransformer
