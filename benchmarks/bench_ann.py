@@ -85,11 +85,14 @@ def measure(name: str, spec: str, base: np.ndarray, queries: np.ndarray, truth) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--skip", nargs="*", default=[], help="kinds to leave out, e.g. hnsw")
     args = parser.parse_args()
     for rows in args.rows:
         base, queries = mixture(rows, seed=2), mixture(QUERIES, seed=3)
         truth = None
         for name, spec in factories(rows).items():
+            if name in args.skip:
+                continue
             result, found = measure(name, spec, base, queries, truth)
             truth = found if truth is None else truth
             print(json.dumps(result), flush=True)
