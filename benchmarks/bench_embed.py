@@ -6,8 +6,9 @@ The limit: FLOPs per word piece of the model (from its config: the dense layers'
 2·(4d² + 2·d·ff) per layer plus attention's 4·L·d at the batch's length) times this
 CPU's measured peak matrix-multiply rate (torch.mm, 2 threads, 2048²) in float32 and,
 where native, bfloat16. Chunks are windows of up to 200 word pieces from the corpus'
-articles, as the chunker makes. Each variant reports word pieces/s and, against the
-float32 batch-64 vectors, the lowest cosine and the mean top-10 overlap over 100 of the
+articles (the chunker's window size, without its sentence fitting), encoded through
+the index's Embedder. Each variant reports word pieces/s and, against the float32
+batch-64 vectors, the lowest cosine and the mean top-10 overlap over 100 of the
 chunks used as queries. Prints one JSON line per measure.
 """
 
@@ -50,8 +51,10 @@ def peak_gflops(dtype) -> float:
     return rounds * 2 * 2048**3 / (time.perf_counter() - started) / 1e9
 
 
-def flops_per_piece(model, mean_length: float) -> float:
-    config = model[0].auto_model.config
+def flops_per_piece(model_path: str, mean_length: float) -> float:
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(model_path)
     d, ff, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
     return layers * (2 * (4 * d * d + 2 * d * ff) + 4 * mean_length * d)
 
@@ -64,10 +67,12 @@ def overlap(vectors: np.ndarray, reference: np.ndarray) -> float:
     return float(np.mean([len(set(m) & set(t)) / 10 for m, t in zip(mine, theirs, strict=True)]))
 
 
-def run(model, texts: list[str], batch_size: int) -> tuple[float, np.ndarray]:
+def run(embedder, texts: list[str], batch_size: int) -> tuple[float, np.ndarray]:
+    """Seconds and (len(texts), dims) float32 vectors through the index's own Embedder."""
+    embedder.batch_size = batch_size
     started = time.perf_counter()
-    vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True)
-    return time.perf_counter() - started, np.asarray(vectors, dtype=np.float32)
+    vectors = embedder.encode(texts)
+    return time.perf_counter() - started, vectors
 
 
 def main() -> None:
@@ -76,17 +81,16 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=1024)
     args = parser.parse_args()
     import torch
-    from sentence_transformers import SentenceTransformer
 
-    from index.derived.embedding import bf16_supported
+    from index.derived.embedding import Embedder, bf16_supported
     from index.text.tokenizer import WordPieceTokenizer, resolve_model
 
     torch.set_num_threads(2)
     tokenizer = WordPieceTokenizer()
     texts = windows(args.dataset / "corpus.jsonl", args.chunks, tokenizer)
     pieces = sum(tokenizer.count(t) + 2 for t in texts)
-    model = SentenceTransformer(resolve_model(None), device="cpu")
-    per_piece = flops_per_piece(model, pieces / len(texts))
+    embedder = Embedder(dtype="float32")
+    per_piece = flops_per_piece(resolve_model(None), pieces / len(texts))
     peaks = {"float32": peak_gflops(torch.float32)}
     if bf16_supported():
         peaks["bfloat16"] = peak_gflops(torch.bfloat16)
@@ -94,16 +98,15 @@ def main() -> None:
         print(json.dumps({"peak_gflops": round(peak, 1), "dtype": dtype,
                           "mflops_per_piece": round(per_piece / 1e6, 2),
                           "limit_pieces_per_s": round(peak * 1e9 / per_piece)}))  # fmt: skip
-    run(model, texts[:64], 64)  # warm-up
-    _, reference = run(model, texts, 64)
+    run(embedder, texts[:64], 64)  # warm-up
+    _, reference = run(embedder, texts, 64)
     for dtype in peaks:
         if dtype == "bfloat16":
-            model = SentenceTransformer(resolve_model(None), device="cpu",
-                                        model_kwargs={"torch_dtype": torch.bfloat16})  # fmt: skip
+            embedder = Embedder(dtype="bfloat16")
         for threads in (1, 2):
             torch.set_num_threads(threads)
             for batch_size in (16, 64, 256):
-                seconds, vectors = run(model, texts, batch_size)
+                seconds, vectors = run(embedder, texts, batch_size)
                 print(json.dumps({
                     "dtype": dtype, "threads": threads, "batch_size": batch_size,
                     "chunks": len(texts), "word_pieces": pieces,
