@@ -232,8 +232,8 @@ class Newsdesk:
         return report
 
     def load_model(self) -> None:
-        """Load the embedding model now rather than at the first question."""
-        self.index.embedder  # noqa: B018 - the property loads it
+        """Load what a question embeds with now rather than at the first question."""
+        self.index.embedder.load_for_questions()
 
     @property
     def store_path(self) -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from index.derived.collection import CollectionStats
+from index.errors import StoreError
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,31 @@ class BM25Params:
     epsilon: float = 0.25
 
 
-class BM25Index:
-    """`weights` is a (n_docs, n_terms) scipy CSC matrix of float32 term weights."""
+@dataclass(frozen=True)
+class TermWeights:
+    """A (rows, terms) float32 matrix in compressed sparse column form: term `t`'s
+    nonzero weights are `data[indptr[t]:indptr[t + 1]]`, at chunk rows `indices[...]`.
+    Plain arrays, so that serving a question needs no scipy import (0.4 s)."""
 
-    def __init__(self, weights, vocabulary: dict[str, int], params: BM25Params) -> None:
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    def column(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, weights) of one term's nonzero entries."""
+        start, end = self.indptr[term], self.indptr[term + 1]
+        return self.indices[start:end], self.data[start:end]
+
+    def counts(self) -> np.ndarray:
+        """(terms,) int: how many rows hold each term."""
+        return np.diff(self.indptr)
+
+
+class BM25Index:
+    """`weights`: the (n_docs, n_terms) float32 BM25 term weight of every chunk."""
+
+    def __init__(self, weights: TermWeights, vocabulary: dict[str, int], params: BM25Params):
         self.weights = weights
         self.vocabulary = vocabulary
         self.params = params
@@ -75,12 +97,14 @@ class BM25Index:
         matrix = sparse.csc_matrix(
             (values.astype(np.float32), (rows, cols)), shape=(len(corpus), len(vocabulary))
         )
-        return cls(matrix, vocabulary, params)
+        matrix.sort_indices()
+        weights = TermWeights(matrix.data, matrix.indices, matrix.indptr, matrix.shape)
+        return cls(weights, vocabulary, params)
 
     def rarity(self, terms: Sequence[str]) -> dict[str, float]:
         """term → log(1 + (N - df + 0.5) / (df + 0.5)), df counted over the chunks."""
         if self._doc_freq is None:
-            self._doc_freq = np.diff(self.weights.indptr)
+            self._doc_freq = self.weights.counts()
         total = self.size
         out = {}
         for term in terms:
@@ -95,9 +119,18 @@ class BM25Index:
         counts = Counter(t for t in query_terms if t in self.vocabulary)
         if not counts:
             return np.zeros(self.size, dtype=np.float32)
-        columns = [self.vocabulary[t] for t in counts]
-        weights = np.asarray(list(counts.values()), dtype=np.float32)
-        return np.asarray(self.weights[:, columns] @ weights).ravel().astype(np.float32)
+        scores = np.zeros(self.size, dtype=np.float32)
+        # Term by term in query order, as scipy's column-major product adds them.
+        for term, count in counts.items():
+            rows, weights = self.weights.column(self.vocabulary[term])
+            scores[rows] += weights * np.float32(count)
+        return scores
+
+    def term_counts(self, terms: Sequence[str]) -> list[int]:
+        """How many chunks hold each indexed term of `terms` (unknown terms left out)."""
+        if self._doc_freq is None:
+            self._doc_freq = self.weights.counts()
+        return [int(self._doc_freq[self.vocabulary[t]]) for t in terms if t in self.vocabulary]
 
     def save(self, folder: Path) -> None:
         csc = self.weights
@@ -113,15 +146,14 @@ class BM25Index:
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
-        from scipy import sparse
-
         meta = json.loads((folder / "bm25.json").read_text())
-        matrix = sparse.csc_matrix(
-            (
-                np.load(folder / "bm25_data.npy"),
-                np.load(folder / "bm25_indices.npy"),
-                np.load(folder / "bm25_indptr.npy"),
-            ),
-            shape=tuple(meta["shape"]),
+        rows, terms = (int(n) for n in meta["shape"])
+        weights = TermWeights(
+            np.load(folder / "bm25_data.npy"),
+            np.load(folder / "bm25_indices.npy"),
+            np.load(folder / "bm25_indptr.npy"),
+            (rows, terms),
         )
-        return cls(matrix, meta["vocabulary"], BM25Params(**meta["params"]))
+        if len(weights.indptr) != terms + 1 or len(weights.data) != len(weights.indices):
+            raise StoreError(f"{folder}: BM25 matrix arrays disagree with shape {rows}x{terms}")
+        return cls(weights, meta["vocabulary"], BM25Params(**meta["params"]))

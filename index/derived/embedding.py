@@ -1,8 +1,8 @@
 """Sentence-transformers embeddings, cached by content and model.
 
 Vectors are (n, d) float32, L2-normalised, so inner product is cosine similarity.
-On CPUs with native bfloat16 (AVX512-BF16 or AMX) the model runs in bfloat16: about
-2.5x the float32 throughput here with cosine 0.9999 to the float32 vectors.
+On CPUs with native bfloat16 (AVX512-BF16 or AMX) the document model runs in bfloat16:
+about 2.5x the float32 throughput there, with cosine 0.9999 to the float32 vectors.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ class ModelInfo:
 
 
 def bf16_supported() -> bool:
-    import torch
-
-    capability = torch.backends.cpu.get_cpu_capability()
-    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    return capability.startswith("AVX512") and ("avx512_bf16" in flags or "amx_bf16" in flags)
+    """True on CPUs with native bfloat16 (AVX512-BF16 or AMX), read from /proc/cpuinfo
+    so that deciding costs no torch import."""
+    info = Path("/proc/cpuinfo")
+    flags = set(info.read_text().split()) if info.exists() else set()
+    return "avx512f" in flags and bool(flags & {"avx512_bf16", "amx_bf16"})
 
 
 def query_threads() -> int:
@@ -54,65 +54,130 @@ def query_threads() -> int:
 
 
 def limit_search_threads(threads: int) -> None:
-    """FAISS alone on `threads` threads, for a command that never embeds (`stories`):
-    importing torch would cost it seconds."""
+    """FAISS alone on `threads` threads, for a command that never embeds (`stories`)."""
     import faiss
 
     faiss.omp_set_num_threads(threads)
+
+
+# The thread count a process asked for, applied to torch when (if ever) it loads.
+_THREADS: list[int] = []
 
 
 def limit_threads(threads: int) -> None:
-    """Run torch (and FAISS) on `threads` threads in this process: one for a question's
-    path, so that it does not fight a writer for the two cores."""
-    import faiss
-    import torch
+    """Run numpy's BLAS, FAISS and torch on `threads` threads in this process: one for
+    a question's path, so that it does not fight a writer for the two cores. Torch is
+    not imported for this; it takes the count when a document embedder loads it."""
+    import sys
 
-    torch.set_num_threads(threads)
-    faiss.omp_set_num_threads(threads)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads, user_api="blas")
+    limit_search_threads(threads)
+    _THREADS[:] = [threads]
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
 
 
 class Embedder:
-    def __init__(self, model: str | None = None, dtype: str = "auto", batch_size: int = 16):
-        import torch
-        import transformers
-        from sentence_transformers import SentenceTransformer
+    """The sentence embedder of one model. Documents go through sentence-transformers
+    (torch, batched, bfloat16 where the CPU has it); questions and answer sentences
+    through `NumpyBert` when the model qualifies (`query_backend="auto"`), which saves a
+    reader the seconds of importing torch; `"torch"` sends them the documents' way."""
 
-        transformers.utils.logging.disable_progress_bar()
-        transformers.utils.logging.set_verbosity_error()
+    def __init__(
+        self,
+        model: str | None = None,
+        dtype: str = "auto",
+        batch_size: int = 16,
+        query_backend: str | None = None,
+    ) -> None:
+        """`query_backend`: "auto" (numpy when the model qualifies) or "torch"; by
+        default NEWSDESK_QUERY_BACKEND, else "auto"."""
+        import os
+
+        from index.derived import bert_numpy
+
+        query_backend = query_backend or os.environ.get("NEWSDESK_QUERY_BACKEND") or "auto"
+        if query_backend not in ("auto", "torch"):
+            raise ValueError(f"query backend {query_backend!r}: expected 'auto' or 'torch'")
         self.name = model or DEFAULT_MODEL
-        path = resolve_model(model)
+        self._path = resolve_model(model)
         if dtype == "auto":
             dtype = "bfloat16" if bf16_supported() else "float32"
         self.dtype = dtype
         self.batch_size = batch_size
-        kwargs = {"torch_dtype": torch.bfloat16} if dtype == "bfloat16" else {}
-        torch.manual_seed(0)
-        self._model = SentenceTransformer(path, device="cpu", model_kwargs=kwargs)
-        self.dims = int(self._model.get_embedding_dimension())
-        self.info = ModelInfo(self.name, self.dims, dtype, _revision(path))
+        self._model = None
+        self._light = None
+        self._use_light = query_backend == "auto" and bert_numpy.supports(self._path)
+        if self._use_light:
+            self.dims = bert_numpy.hidden_size(self._path)
+        else:
+            self.dims = int(self._documents_model().get_embedding_dimension())
+        self.info = ModelInfo(self.name, self.dims, dtype, _revision(self._path))
         self._queries: dict[str, np.ndarray] = {}
 
+    @property
+    def query_backend(self) -> str:
+        """ "numpy" or "torch": what embeds questions and answer sentences."""
+        return "numpy" if self._use_light else "torch"
+
+    def _documents_model(self):
+        if self._model is None:
+            import torch
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            transformers.utils.logging.disable_progress_bar()
+            transformers.utils.logging.set_verbosity_error()
+            if _THREADS:
+                torch.set_num_threads(_THREADS[0])
+            kwargs = {"torch_dtype": torch.bfloat16} if self.dtype == "bfloat16" else {}
+            torch.manual_seed(0)
+            self._model = SentenceTransformer(self._path, device="cpu", model_kwargs=kwargs)
+        return self._model
+
+    def _questions_model(self):
+        if not self._use_light:
+            return None
+        if self._light is None:
+            from index.derived.bert_numpy import NumpyBert
+            from index.text.tokenizer import model_max_tokens
+
+            self._light = NumpyBert(self._path, model_max_tokens(self._path))
+        return self._light
+
+    def load_for_questions(self) -> None:
+        """Load what a question needs now, so the first one does not wait for it."""
+        if self._questions_model() is None:
+            self._documents_model()
+
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        """(len(texts), dims) float32, L2-normalised."""
+        """(len(texts), dims) float32, L2-normalised, by sentence-transformers."""
         if not texts:
             return np.zeros((0, self.dims), dtype=np.float32)
-        vectors = self._model.encode(
+        vectors = self._documents_model().encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=progress,
         )
-        vectors = np.asarray(vectors, dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        return _normalised(np.asarray(vectors, dtype=np.float32))
+
+    def encode_questions(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dims) float32, L2-normalised: the questions' path."""
+        light = self._questions_model()
+        if light is None or not texts:
+            return self.encode(texts)
+        return _normalised(light.encode(texts))
 
     def encode_query(self, text: str) -> np.ndarray:
         """(dims,) float32, L2-normalised; the last few questions are remembered, so the
         retriever and the answerer embed a question once between them."""
         cached = self._queries.get(text)
         if cached is None:
-            cached = self.encode([text])[0]
+            cached = self.encode_questions([text])[0]
             self._queries[text] = cached
             while len(self._queries) > QUERY_CACHE:
                 self._queries.pop(next(iter(self._queries)))
@@ -123,12 +188,17 @@ class Embedder:
         embedded once."""
         if not texts:
             return Relations((), ())
-        vectors = self.encode(list(texts))
+        vectors = self.encode_questions(list(texts))
         to_query = vectors @ self.encode_query(query)
         return Relations(
             tuple(float(value) for value in to_query),
             tuple(tuple(row) for row in (vectors @ vectors.T).tolist()),
         )
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
 
 
 @dataclass(frozen=True)

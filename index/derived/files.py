@@ -25,12 +25,14 @@ def write_generation_files(
     vectors: np.ndarray,
     params: BM25Params,
     stats: CollectionStats | None = None,
+    ready: np.ndarray | None = None,
 ) -> str:
     """Create `folder` with the generation's files; `vectors` (n, d) float32,
     L2-normalised, `corpus` the n analysed chunk texts, `stats` the whole collection's
-    when this is one shard. Returns the vector index kind ("flat" or "hnsw")."""
+    when this is one shard, `ready` the rows that have a vector yet (None: all).
+    Returns the vector index kind ("flat" or "hnsw")."""
     folder.mkdir()
-    vector_store = VectorStore.build(vectors)
+    vector_store = VectorStore.build(vectors, ready=ready)
     vector_store.save(folder)
     BM25Index.build(corpus, params, stats).save(folder)
     rows = {"chunk_ids": list(chunk_ids), "doc_ids": list(doc_ids)}

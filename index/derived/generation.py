@@ -126,10 +126,9 @@ class Generation:
     def term_frequency_share(self, text: str) -> float:
         """The share of chunks containing the rarest BM25 term of `text` (1.0 if none is
         indexed): low for names that single a story out, high for "U.S." or "China"."""
-        columns = [self.bm25.vocabulary[t] for t in analyze(text) if t in self.bm25.vocabulary]
-        if not columns or self.bm25.size == 0:
+        counts = self.bm25.term_counts(analyze(text))
+        if not counts or self.bm25.size == 0:
             return 1.0
-        counts = self.bm25.weights[:, columns].getnnz(axis=0)
         return float(min(counts)) / self.bm25.size
 
     def centroid(self, doc_id: str) -> np.ndarray | None:
@@ -137,9 +136,10 @@ class Generation:
         a generation never changes)."""
         if doc_id in self._centroids:
             return self._centroids[doc_id]
-        rows = self._doc_rows.get(doc_id)
-        if not rows:
-            return None
+        rows = np.asarray(self._doc_rows.get(doc_id, ()), dtype=np.int64)
+        rows = rows[self.vectors.has_vector(rows)]
+        if not len(rows):
+            return None  # not embedded yet (a progressive generation)
         centre = self.vectors.vectors[rows].mean(axis=0)
         centre = centre / max(float(np.linalg.norm(centre)), 1e-12)
         self._centroids[doc_id] = centre

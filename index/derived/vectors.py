@@ -5,6 +5,10 @@ HNSW graph (Malkov & Yashunin, TPAMI 2018) with M=32, efConstruction=200 and
 efSearch=128, which measured recall@10 ≥ 0.98 against exact search here
 (docs/benchmarks.md). Filtered searches score the allowed rows exactly, so a filter
 never starves the top-k.
+
+A progressive generation (index/derived/builder.py) holds vectors for some rows only,
+`ready` (the rest are zero rows, filled in by a later generation): its FAISS index is
+exact over the ready rows, and the other rows are never returned.
 """
 
 from __future__ import annotations
@@ -19,12 +23,30 @@ HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 128
 
 
-class VectorStore:
-    """`vectors` is (n, d) float32, L2-normalised; row i belongs to chunk row i."""
+READY_FILE = "vectors_ready.npy"
 
-    def __init__(self, vectors: np.ndarray, index=None) -> None:
+
+class VectorStore:
+    """`vectors` is (n, d) float32, L2-normalised; row i belongs to chunk row i.
+    `ready`: (m,) int64 ascending rows that have a vector, or None for every row."""
+
+    def __init__(self, vectors: np.ndarray, index=None, ready: np.ndarray | None = None):
         self.vectors = vectors
         self._index = index
+        self.ready = ready
+        self._mask: np.ndarray | None = None
+        if ready is not None:
+            self._mask = np.zeros(len(vectors), dtype=bool)
+            self._mask[ready] = True
+
+    @property
+    def ready_count(self) -> int:
+        return len(self.vectors) if self.ready is None else len(self.ready)
+
+    def has_vector(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows),) bool: which rows have their vector yet."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return np.ones(len(rows), dtype=bool) if self._mask is None else self._mask[rows]
 
     @property
     def kind(self) -> str:
@@ -33,11 +55,24 @@ class VectorStore:
         )
 
     @classmethod
-    def build(cls, vectors: np.ndarray, hnsw_threshold: int = HNSW_THRESHOLD) -> VectorStore:
+    def build(
+        cls,
+        vectors: np.ndarray,
+        hnsw_threshold: int = HNSW_THRESHOLD,
+        ready: np.ndarray | None = None,
+    ) -> VectorStore:
+        """`ready` as in the class; a partial store is always exact (IndexFlatIP over
+        the ready rows): it is served only until the next generation replaces it, so
+        an HNSW graph would cost more to build than it saves."""
         import faiss
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dims = vectors.shape[1]
+        if ready is not None:
+            ready = np.asarray(ready, dtype=np.int64)
+            index = faiss.IndexFlatIP(dims)
+            index.add(vectors[ready])
+            return cls(vectors, index, ready)
         if len(vectors) >= hnsw_threshold:
             faiss.omp_set_num_threads(2)
             index = faiss.IndexHNSWFlat(dims, HNSW_M, faiss.METRIC_INNER_PRODUCT)
@@ -51,24 +86,27 @@ class VectorStore:
         self, query: np.ndarray, k: int, allowed_rows: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (rows, scores) for a (d,) query, best first, ties by row."""
-        if len(self.vectors) == 0 or k <= 0:
+        if self.ready_count == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if allowed_rows is not None:
+            allowed_rows = allowed_rows[self.has_vector(allowed_rows)]
             scores = self.vectors[allowed_rows] @ query
             order = np.lexsort((allowed_rows, -scores))[:k]
             return allowed_rows[order].astype(np.int64), scores[order].astype(np.float32)
         if self.kind == "hnsw":
             self._index.hnsw.efSearch = max(HNSW_EF_SEARCH, k)
         scores, rows = self._index.search(
-            query.reshape(1, -1).astype(np.float32), min(k, len(self.vectors))
+            query.reshape(1, -1).astype(np.float32), min(k, self.ready_count)
         )
         keep = rows[0] >= 0
         rows, scores = rows[0][keep], scores[0][keep]
+        if self.ready is not None:
+            rows = self.ready[rows]  # index positions -> rows
         order = np.lexsort((rows, -scores))
         return rows[order].astype(np.int64), scores[order].astype(np.float32)
 
     def scores(self, query: np.ndarray) -> np.ndarray:
-        """(n,) exact cosine of every row to the query."""
+        """(n,) exact cosine of every row to the query (0 for a row without a vector)."""
         return self.vectors @ query
 
     def save(self, folder: Path) -> None:
@@ -76,10 +114,15 @@ class VectorStore:
 
         np.save(folder / "vectors.npy", self.vectors)
         faiss.write_index(self._index, str(folder / "vectors.faiss"))
+        if self.ready is not None:
+            np.save(folder / READY_FILE, self.ready)
 
     @classmethod
     def load(cls, folder: Path) -> VectorStore:
         import faiss
 
         vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-        return cls(np.asarray(vectors), faiss.read_index(str(folder / "vectors.faiss")))
+        ready_file = folder / READY_FILE
+        ready = np.load(ready_file) if ready_file.exists() else None
+        index = faiss.read_index(str(folder / "vectors.faiss"))
+        return cls(np.asarray(vectors), index, ready)

@@ -42,13 +42,19 @@ def _assert_same(actual: list, expected: list) -> None:
 
 
 class CountingEmbedder(Embedder):
-    """The real model, counting how many texts it is asked to embed."""
+    """The real model, counting how many passages (`embedded`) and questions
+    (`questions`) it is asked to embed."""
 
     embedded = 0
+    questions = 0
 
     def encode(self, texts, progress=False):
         CountingEmbedder.embedded += len(texts)
         return super().encode(texts, progress)
+
+    def encode_questions(self, texts):
+        CountingEmbedder.questions += len(texts)
+        return super().encode_questions(texts)
 
 
 def test_incremental_add_and_delete_equal_a_full_rebuild(tmp_path, demo_dir):
@@ -82,9 +88,10 @@ def test_reopened_index_loads_without_embedding_documents_again(tmp_path, demo_d
         expected = _rankings(first)
     with NewsIndex(tmp_path / "ix") as again:
         again._embedder = CountingEmbedder()
-        CountingEmbedder.embedded = 0
+        CountingEmbedder.embedded = CountingEmbedder.questions = 0
         _assert_same(_rankings(again), expected)
-        assert CountingEmbedder.embedded == len(QUERIES), "only the queries are embedded"
+        assert CountingEmbedder.embedded == 0, "no passage is embedded again"
+        assert CountingEmbedder.questions == len(QUERIES), "only the queries are embedded"
 
 
 def test_manifest_records_model_and_parameters_and_rejects_another_model(tmp_path, demo_dir):
