@@ -11,6 +11,7 @@ index/derived/live.py and reused until `CURRENT` names a newer one.
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +22,13 @@ from index.archive.store import DocumentStore
 from index.batch import IngestReport, store_sources
 from index.derived.bm25 import BM25Params
 from index.derived.builder import GenerationBuilder
-from index.derived.embedding import CACHE_NAME, Embedder, Progress, embed_cached
+from index.derived.embedding import (
+    CACHE_NAME,
+    Embedder,
+    EmbeddingCache,
+    Progress,
+    embed_cached,
+)
 from index.derived.generation import Generation
 from index.derived.live import current_name, live_manifest, load_generation
 from index.derived.lock import LOCK_TIMEOUT_S, WriterLock
@@ -36,6 +43,11 @@ if TYPE_CHECKING:
     from index.shards.cluster import Cluster
 
 _MODEL_LOCK = threading.Lock()
+# New chunks from which an add is made searchable progressively (about 10 s of
+# embedding on two cores): BM25 first, then each new document's lead, then the rest.
+PROGRESSIVE_FROM = 128
+# Chunks embedded between two progressive generations, at least.
+PROGRESSIVE_BLOCK = 2048
 
 
 class NewsIndex:
@@ -49,14 +61,17 @@ class NewsIndex:
         embedding_cache: Path | None = None,
         rebuild_stale: bool = True,
         cluster: Cluster | None = None,
+        progressive_from: int = PROGRESSIVE_FROM,
     ) -> None:
         """`embedding_cache` may be shared by several indexes (evaluation runs of
         different parameters); by default it lives inside the index folder. With
         `rebuild_stale` False (a reader beside a writer, as in the web app) queries are
         served from the live generation while a newer one is being built. With a Ray
         `cluster` (index/shards) sources are read and embedded on it, generations are
-        written as shards and served by its actors."""
+        written as shards and served by its actors. An add of `progressive_from` new
+        chunks or more (on one machine) is live by BM25 before it is embedded."""
         self.rebuild_stale = rebuild_stale
+        self.progressive_from = progressive_from
         self.cluster = cluster
         self.dir = Path(index_dir)
         self.chunking = chunking or ChunkingConfig()
@@ -127,22 +142,64 @@ class NewsIndex:
         # Chunked once: the chunks are embedded now and stored under the lock below.
         if prepared is None:
             prepared = [prepare(document, self.chunker) for document in documents]
-        self._embed_ahead(prepared)
+        texts = self._embedding_texts(prepared)
+        if self.cluster is None and len(self._missing(texts)) >= self.progressive_from:
+            return self._add_progressively(sources, prepared, texts)
+        self._embed(texts)
         with WriterLock(self.dir):
             report = store_sources(sources, self.store, self.chunker, prepared)
             self._rebuild_if_stale()
         return report
 
-    def _embed_ahead(self, prepared: Sequence[Prepared]) -> None:
-        if not prepared:
-            return
+    def _add_progressively(
+        self, sources: Sequence[SourceResult], prepared: Sequence[Prepared], texts: list[str]
+    ) -> IngestReport:
+        """Store, and make the new documents searchable at once by BM25 (and by vector
+        where the cache already has theirs); then embed each new document's lead
+        passage and make that live, then the rest in blocks, a generation after each.
+        A reader is never more than one block behind; the last generation is whole."""
+        with WriterLock(self.dir):
+            report = store_sources(sources, self.store, self.chunker, prepared)
+            self._builder.build(partial=True)
+        self._announce()
+        leads = self._embedding_texts([(d, c[:1]) for d, c in prepared if not isinstance(c, str)])
+        lead_set = set(leads)
+        rest = [text for text in self._missing(texts) if text not in lead_set]
+        block = max(PROGRESSIVE_BLOCK, -(-len(rest) // 4))
+        steps = [leads] + [rest[start : start + block] for start in range(0, len(rest), block)]
+        for step in steps:
+            self._embed(step)
+            with WriterLock(self.dir):
+                self._rebuild_if_stale(partial=True)
+            self._announce()
+        return report
+
+    def _announce(self) -> None:
+        """On the command line (progress on stderr), what the live generation covers."""
+        manifest = live_manifest(self.dir)
+        if self.progress is True and manifest is not None:
+            embedded = manifest.chunks - manifest.pending_chunks
+            print(f"searchable: {manifest.chunks:,} passages by their words, {embedded:,} "
+                  "by meaning", file=sys.stderr, flush=True)  # fmt: skip
+
+    def _embedding_texts(self, prepared: Sequence[Prepared]) -> list[str]:
         tokenizer, header_tokens = self.chunker.tokenizer, self.chunker.config.header_tokens
-        texts = [
+        return [
             embedding_text(document, chunk, tokenizer, header_tokens)
             for document, chunks in prepared
             if not isinstance(chunks, str)  # a reason: the store reports it as failed
             for chunk in chunks
         ]
+
+    def _missing(self, texts: Sequence[str]) -> list[str]:
+        """The distinct texts the embedding cache has no vector for, in a fixed order."""
+        cache = EmbeddingCache(self.cache_path)
+        try:
+            return [text for _, text in cache.missing(self.embedder.info, texts)]
+        finally:
+            cache.close()
+
+    def _embed(self, texts: Sequence[str]) -> None:
         if not texts:
             return
         if self.cluster is not None:
@@ -156,13 +213,16 @@ class NewsIndex:
             self._rebuild_if_stale()
         return removed
 
-    def _rebuild_if_stale(self) -> None:
-        """Under the writer lock: build a generation unless the live one is current."""
+    def _rebuild_if_stale(self, partial: bool = False) -> None:
+        """Under the writer lock: build a generation unless the live one is current and
+        whole (a progressive one still waiting for vectors is not); `partial` builds
+        from the vectors cached so far, embedding nothing."""
         manifest = live_manifest(self.dir)
         if manifest and manifest.store_revision == self.store.revision:
             manifest.check(self.model, self.dir)
-            return
-        self._builder.build()
+            if not manifest.pending_chunks:
+                return
+        self._builder.build(partial=partial)
         self._loaded = None
 
     # Reading

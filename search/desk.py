@@ -31,7 +31,7 @@ from search.retriever import RetrievalConfig, Retriever
 from search.stories.book import StoryBook
 from search.stories.links import LinkConfig
 from search.stories.view import build_story, matching_story_ids
-from search.types import Answer, Filters, Mode, Passage, Story
+from search.types import Answer, Coverage, Filters, Mode, Passage, Story
 
 MAX_K = 100
 MAX_QUERY_CHARS = 4_000
@@ -198,6 +198,8 @@ class Newsdesk:
             "built_at": manifest.built_at,
             "build_seconds": manifest.build_seconds,
             "bytes_on_disk": sum(p.stat().st_size for p in files),
+            "embedded_chunks": manifest.chunks - manifest.pending_chunks,
+            "pending_chunks": manifest.pending_chunks,
             "shards": len(manifest.shards) or 1,
             "served_by": "ray" if self.index.cluster and manifest.shards else "this process",
         }
@@ -238,6 +240,11 @@ class Newsdesk:
     @property
     def store_path(self) -> Path:
         return self.index.store.path
+
+    def coverage(self) -> Coverage:
+        """Passages of the live generation, and how many of them have vectors yet."""
+        manifest = self.index.manifest()
+        return Coverage(manifest.chunks, manifest.chunks - manifest.pending_chunks)
 
     def count(self) -> int:
         return self.index.store.count()

@@ -66,6 +66,20 @@ DocRef = DocumentSummary
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How much of the live index answers by meaning: `embedded` of its `passages`
+    have vectors (fewer while a progressive add is filling them in); every passage is
+    searchable by its words at once."""
+
+    passages: int
+    embedded: int
+
+    @property
+    def complete(self) -> bool:
+        return self.embedded >= self.passages
+
+
+@dataclass(frozen=True)
 class Scores:
     """Why a passage ranked: each side's 1-based rank and score (None when that side did
     not retrieve it) and the fused score that ordered the results."""

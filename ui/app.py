@@ -55,7 +55,14 @@ class Handlers:
             return f"**Index build failed:** {state.error}"
         if not state.ready:
             return f"**Building the index:** {state.message}…"
-        return library.summary_line(self.service.reader.summaries())
+        line = library.summary_line(self.service.reader.summaries())
+        coverage = self.service.reader.coverage()
+        if not coverage.complete:
+            line += (
+                f"; search by meaning covers {coverage.embedded:,} of "
+                f"{coverage.passages:,} passages so far (the rest by their words)"
+            )
+        return line
 
     def ask(
         self, question: str, since: str, until: str, outlets, authors, mode: str,

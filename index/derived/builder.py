@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from index.archive.store import DocumentStore
 from index.derived.bm25 import BM25Params
-from index.derived.embedding import Embedder, Progress, embed_cached
+from index.derived.embedding import Embedder, EmbeddingCache, Progress, embed_cached
 from index.derived.files import write_generation_files
 from index.derived.live import current_name
 from index.derived.manifest import Manifest, write_atomic
@@ -55,17 +55,23 @@ class GenerationBuilder:
         self.bm25_params, self.progress = bm25, progress
         self.cluster = cluster
 
-    def build(self) -> str:
-        """Write a generation of the store as it is now, make it live; its folder name."""
+    def build(self, partial: bool = False) -> str:
+        """Write a generation of the store as it is now, make it live; its folder name.
+        `partial`: embed nothing, and give vectors only to the chunks the embedding
+        cache holds (the rest are searchable by BM25 alone until the next build)."""
         started = time.perf_counter()
         chunks = self.store.chunks()
         documents = {summary.doc_id: summary for summary in self.store.summaries()}
         chunker, embedder = self._chunker(), self._embedder()
         tokenizer, header_tokens = chunker.tokenizer, chunker.config.header_tokens
         texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
-        if self.cluster is not None:
-            self.cluster.embed(self.cache_path, embedder, texts, self.progress)
-        vectors = embed_cached(self.cache_path, embedder, texts, self.progress)
+        ready = None
+        if partial and self.cluster is None:
+            vectors, ready = self._cached(embedder, texts)
+        else:
+            if self.cluster is not None:
+                self.cluster.embed(self.cache_path, embedder, texts, self.progress)
+            vectors = embed_cached(self.cache_path, embedder, texts, self.progress)
         vectors = vectors.reshape(len(texts), embedder.dims)
         folder = self.dir / f"gen-{self.store.revision:06d}-{time.time_ns()}"
         manifest = Manifest(
@@ -80,6 +86,7 @@ class GenerationBuilder:
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             build_seconds=0.0,
             libraries=Manifest.library_versions(),
+            pending_chunks=0 if ready is None else len(chunks) - len(ready),
         )
         try:
             if self.cluster is not None:
@@ -88,7 +95,7 @@ class GenerationBuilder:
                 corpus = [analyze(text) for text in texts]
                 kind = write_generation_files(folder, [c.chunk_id for c in chunks],
                                               [c.doc_id for c in chunks], corpus, vectors,
-                                              self.bm25_params)  # fmt: skip
+                                              self.bm25_params, ready=ready)  # fmt: skip
                 manifest = replace(manifest, vector_index=kind)
             seconds = round(time.perf_counter() - started, 2)
             replace(manifest, build_seconds=seconds).write(folder)
@@ -105,6 +112,15 @@ class GenerationBuilder:
             raise
         self._make_live(folder)
         return folder.name
+
+    def _cached(self, embedder: Embedder, texts: list[str]):
+        """The cache's vectors of `texts` and the rows they are for (None: all rows)."""
+        cache = EmbeddingCache(self.cache_path)
+        try:
+            vectors, ready = cache.cached(embedder.info, texts)
+        finally:
+            cache.close()
+        return vectors, (None if len(ready) == len(texts) else ready)
 
     def _make_live(self, folder: Path) -> None:
         # Every file of the generation (and of its shards) is on disk before CURRENT

@@ -266,6 +266,17 @@ class EmbeddingCache:
         )
         self._db.execute("COMMIT")
 
+    def cached(self, info: ModelInfo, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """((len(texts), dims) float32, (m,) int64 rows): the vectors the cache holds,
+        zero rows for the others, and which rows those found are; nothing embedded."""
+        keys = [self.key(info, text) for text in texts]
+        found = self._found(keys)
+        matrix = np.zeros((len(texts), info.dims), dtype=np.float32)
+        ready = [row for row, key in enumerate(keys) if key in found]
+        for row in ready:
+            matrix[row] = found[keys[row]]
+        return matrix, np.asarray(ready, dtype=np.int64)
+
     def embed(
         self, embedder: Embedder, texts: Sequence[str], progress: Progress = False
     ) -> np.ndarray:

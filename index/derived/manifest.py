@@ -51,6 +51,9 @@ class Manifest:
     format_version: int = FORMAT_VERSION
     # Empty for a one-machine generation; a sharded one (index/shards) lists its shards.
     shards: tuple[ShardEntry, ...] = ()
+    # Chunks searchable by BM25 but not yet by vector: a progressive generation's, which
+    # the writer replaces as it embeds them (index/derived/builder.py).
+    pending_chunks: int = 0
 
     @staticmethod
     def library_versions() -> dict[str, str | None]:

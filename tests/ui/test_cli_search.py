@@ -97,6 +97,7 @@ def test_related_and_info(index_dir):
     info = json.loads(_run(index_dir, "info", "--json").stdout)
     assert info["documents"] == 81 and info["chunks"] >= 81
     assert info["model"]["name"] == "all-MiniLM-L6-v2"
+    assert info["embedded_chunks"] == info["chunks"] and info["pending_chunks"] == 0
 
 
 STORY_KEYS = {"story_id", "story", "names", "reports", "first", "last", "outlets", "items"}

@@ -1,0 +1,120 @@
+"""newsdesk and txtai on the same BEIR-layout cut, in one run.
+
+    python ../shared/eval/cut.py ../shared/eval/rtqa-2025 /tmp/rtqa-cut 1000 120
+    python benchmarks/bench_side_by_side.py /tmp/rtqa-cut --txtai-python /tmp/txtai-venv/bin/python
+
+txtai first (benchmarks/bench_txtai.py in its own environment: hybrid, defaults, same
+all-MiniLM-L6-v2 weights), then newsdesk from an empty index and an empty embedding
+cache: seconds until the cut is searchable by its words (the first progressive
+generation), by every article's lead, and whole; query p50/p95 (`Newsdesk.search`, top
+10, hybrid, one thread) over every query; `ask` p50/p95 over the first 40; nDCG@10 and
+Recall@10 of the hybrid run (eval/evaluate.py). Prints one JSON object with both sides
+and the build cost per article and per word piece, for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ASK_QUESTIONS = 40
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {"p50_ms": round(statistics.median(ordered), 1),
+            "p95_ms": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 1)}  # fmt: skip
+
+
+def run_txtai(cut: Path, python: str) -> dict:
+    script = Path(__file__).with_name("bench_txtai.py")
+    done = subprocess.run([python, str(script), str(cut)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"txtai run failed: {done.stderr.strip().splitlines()[-1:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def build_newsdesk(cut: Path, cache_root: Path) -> tuple[dict, dict]:
+    """Build through the evaluation (which caches the index in `cache_root`), recording
+    when each progressive generation went live; (timings, hybrid metrics)."""
+    from eval.evaluate import EvalOptions, evaluate_dataset
+    from index.newsindex import NewsIndex
+
+    live: list[tuple[float, int, int]] = []
+    announce = NewsIndex._announce
+
+    def record(index: NewsIndex) -> None:
+        manifest = index.manifest()
+        live.append((time.perf_counter(), manifest.chunks, manifest.pending_chunks))
+        announce(index)
+
+    NewsIndex._announce = record
+    started = time.perf_counter()
+    report = evaluate_dataset(cut, EvalOptions(modes=("hybrid",), answers=False,
+                                               cache_root=cache_root))  # fmt: skip
+    NewsIndex._announce = announce
+    steps = [round(moment - started, 1) for moment, _, _ in live]
+    timings = {
+        "searchable_by_words_s": steps[0] if steps else report.build_seconds,
+        "searchable_by_leads_s": steps[1] if len(steps) > 1 else report.build_seconds,
+        "whole_s": report.build_seconds,
+        "generations": len(steps),
+    }
+    return timings, report.modes[0].means
+
+
+def time_queries(index_dir: Path, queries: list[str]) -> dict:
+    from index.derived.embedding import limit_threads
+    from search.desk import Newsdesk
+
+    limit_threads(1)
+    with Newsdesk(index_dir) as desk:
+        desk.search(queries[0], k=10)
+        searches = []
+        for query in queries:
+            began = time.perf_counter()
+            desk.search(query, k=10)
+            searches.append((time.perf_counter() - began) * 1000)
+        asks = []
+        for query in queries[:ASK_QUESTIONS]:
+            began = time.perf_counter()
+            desk.ask(query)
+            asks.append((time.perf_counter() - began) * 1000)
+        info = desk.info()
+    return {"query": percentiles(searches), "ask": percentiles(asks),
+            "articles": info["documents"], "chunks": info["chunks"],
+            "word_pieces": info["tokens"]}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cut", type=Path)
+    parser.add_argument("--txtai-python", default="/tmp/txtai-venv/bin/python")
+    args = parser.parse_args()
+    txtai = run_txtai(args.cut, args.txtai_python)
+    queries = [json.loads(line)["text"] for line in (args.cut / "queries.jsonl").open()]
+    with tempfile.TemporaryDirectory() as scratch:
+        cache_root = Path(scratch)
+        timings, means = build_newsdesk(args.cut, cache_root)
+        index_dir = next(p for p in cache_root.iterdir() if p.is_dir())
+        served = time_queries(index_dir, queries)
+    whole = timings["whole_s"]
+    newsdesk = {
+        **timings,
+        **served,
+        "ndcg@10": round(means["ndcg@10"], 3),
+        "recall@10": round(means["recall@10"], 3),
+        "build_ms_per_article": round(1000 * whole / served["articles"], 1),
+        "build_us_per_word_piece": round(1e6 * whole / served["word_pieces"], 1),
+    }
+    txtai["build_ms_per_article"] = round(1000 * txtai["build_seconds"] / txtai["documents"], 1)
+    print(json.dumps({"txtai": txtai, "newsdesk": newsdesk}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

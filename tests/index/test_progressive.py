@@ -1,0 +1,78 @@
+"""Progressive indexing: a large add is searchable by its words at once, by its leads
+next, and whole at the end, with the same results as an add embedded up front."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.derived.embedding import Embedder
+from index.newsindex import NewsIndex
+from tests.index.test_newsindex import _assert_same, _rankings
+
+QUERY = "Huawei semiconductor restrictions"
+
+
+def _seen_by_a_reader(index_dir) -> dict:
+    """What another process would serve right now."""
+    with NewsIndex(index_dir, rebuild_stale=False) as reader:
+        generation = reader.snapshot()
+        dense = generation.dense_ranking(QUERY, 1000)
+        return {
+            "chunks": generation.row_count,
+            "pending": generation.manifest.pending_chunks,
+            "bm25": len(generation.bm25_ranking(QUERY, 1000)),
+            "dense": len(dense),
+            "dense_rows": {hit.row for hit in dense},
+            "leads": {rows[0] for rows in generation._doc_rows.values()},
+        }
+
+
+def test_a_large_add_is_searchable_by_words_then_leads_then_whole(tmp_path, demo_dir):
+    with NewsIndex(tmp_path / "whole", progressive_from=10**9) as whole:
+        whole.add([str(demo_dir)])
+        expected = _rankings(whole)
+    with NewsIndex(tmp_path / "prog", progressive_from=1) as index:
+        steps = []
+        index._announce = lambda: steps.append(_seen_by_a_reader(index.dir))
+        index.add([str(demo_dir)])
+        assert index.manifest().pending_chunks == 0
+        _assert_same(_rankings(index), expected)
+    first, leads, *rest = steps
+    total = first["chunks"]
+    assert first["pending"] == total and first["dense"] == 0, "nothing embedded yet"
+    assert first["bm25"] > 0, "yet every new passage is found by its words"
+    assert leads["pending"] == total - len(leads["leads"])
+    assert leads["dense_rows"] <= leads["leads"] and leads["dense"] == len(leads["leads"])
+    assert rest[-1]["pending"] == 0 and rest[-1]["dense"] == total
+
+
+class FailingAfterLeads(Embedder):
+    """The real model, failing once the leads' generation is live (two generations)."""
+
+    generations = 0
+
+    def encode(self, texts, progress=False):
+        if FailingAfterLeads.generations >= 2:
+            raise RuntimeError("embedding worker died")
+        return super().encode(texts, progress)
+
+
+def test_an_interrupted_fill_keeps_its_documents_and_the_next_add_completes_it(tmp_path, demo_dir):
+    with NewsIndex(tmp_path / "ix", progressive_from=1) as index:
+        FailingAfterLeads.generations = 0
+        index._embedder = FailingAfterLeads()
+        index._announce = lambda: setattr(
+            FailingAfterLeads, "generations", FailingAfterLeads.generations + 1
+        )
+        with pytest.raises(RuntimeError):
+            index.add([str(demo_dir)])
+        documents = index.store.count()
+    with NewsIndex(tmp_path / "ix", rebuild_stale=False) as reader:
+        manifest = reader.manifest()
+        assert manifest.documents == documents > 0
+        assert 0 < manifest.pending_chunks < manifest.chunks
+        assert reader.snapshot().bm25_ranking(QUERY, 10), "searchable by words meanwhile"
+    with NewsIndex(tmp_path / "ix") as index:
+        index.add([])
+        assert index.manifest().pending_chunks == 0
+        assert index.manifest().documents == documents

@@ -1,0 +1,68 @@
+"""The web app on an index that is still filling in its vectors (a progressive add
+interrupted after its leads): the status line says how far search by meaning reaches,
+and questions are answered meanwhile. Real browser, model, FAISS and SQLite."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.index.test_progressive import FailingAfterLeads
+from tests.ui.test_app_browser import QUESTION, _free_port, browser  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def partial_index(tmp_path_factory):
+    from index.corpus import demo_corpus_dir
+    from index.newsindex import NewsIndex
+
+    index_dir = tmp_path_factory.mktemp("partial") / "index"
+    with NewsIndex(index_dir, progressive_from=1) as index:
+        FailingAfterLeads.generations = 0
+        index._embedder = FailingAfterLeads()
+        index._announce = lambda: setattr(
+            FailingAfterLeads, "generations", FailingAfterLeads.generations + 1
+        )
+        with pytest.raises(RuntimeError):
+            index.add([str(demo_corpus_dir())])
+        manifest = index.manifest()
+    assert 0 < manifest.pending_chunks < manifest.chunks
+    return index_dir, manifest
+
+
+def test_the_page_says_how_far_search_by_meaning_reaches_and_still_answers(
+    browser,  # noqa: F811
+    partial_index,
+):
+    from ui.app import serve
+
+    index_dir, manifest = partial_index
+    port = _free_port()
+    app, service = serve(index_dir, "127.0.0.1", port, block=False)
+    try:
+        deadline = time.monotonic() + 120
+        while not service.status.ready and time.monotonic() < deadline:
+            assert service.status.error is None, service.status.error
+            time.sleep(0.3)
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        embedded = manifest.chunks - manifest.pending_chunks
+        expected = re.compile(
+            rf"search by meaning covers {embedded} of {manifest.chunks} passages so far"
+        )
+        page.wait_for_selector("#nd-status")
+        status = ""
+        while not expected.search(status) and time.monotonic() < deadline + 30:
+            status = page.inner_text("#nd-status")
+            time.sleep(0.3)
+        assert expected.search(status), status
+        page.fill("#nd-question textarea", QUESTION)
+        page.click("#nd-ask")
+        page.wait_for_selector("#nd-answer .nd-results", timeout=120_000)
+        assert "Huawei" in page.inner_text("#nd-answer")
+        page.close()
+    finally:
+        app.close()
+        service.close()
