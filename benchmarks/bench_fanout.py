@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import percentiles
+
 
 def timed(desk, questions: list[str]) -> list[float]:
     desk.search(questions[0], k=10)
@@ -27,11 +29,6 @@ def timed(desk, questions: list[str]) -> list[float]:
         desk.search(question, k=10)
         samples.append((time.perf_counter() - started) * 1000)
     return sorted(samples)
-
-
-def summary(samples: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(samples[int(0.95 * len(samples)) - 1], 2)}  # fmt: skip
 
 
 def main() -> None:
@@ -56,7 +53,7 @@ def main() -> None:
         fanned = timed(sharded, questions)
         sharded.close()
     print(json.dumps({"questions": len(questions), "shards": args.shards,
-                      "one_process": summary(alone), "ray": summary(fanned),
+                      "one_process": percentiles(alone), "ray": percentiles(fanned),
                       "fan_out_p50_ms": round(statistics.median(fanned)
                                               - statistics.median(alone), 2)}))  # fmt: skip
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from timing import percentiles
 
 SEED = 13
 KEEP = 0.8
@@ -117,19 +117,14 @@ def main() -> None:
         served = rss_mb() - before
     million = args.chunks / 1e6
 
-    def summary(samples: list[float]) -> dict[str, float]:
-        ordered = sorted(samples)
-        return {"p50_ms": round(statistics.median(ordered), 1),
-                "p95_ms": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 1)}  # fmt: skip
-
     print(json.dumps({
         "chunks": args.chunks, "vector_index": kind, "build_s": round(build, 1),
         "disk_gb_per_million": round(disk / 1e9 / million, 2),
         "loaded_rss_gb_per_million": round(loaded / 1024 / million, 2),
         "serving_rss_gb_per_million": round(served / 1024 / million, 2),
         "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2),
-        "queries": len(queries), "hybrid_with_encoding": summary(with_encoding),
-        "hybrid_ranking_only": summary(ranking_only),
+        "queries": len(queries), "hybrid_with_encoding": percentiles(with_encoding),
+        "hybrid_ranking_only": percentiles(ranking_only),
     }, indent=2))  # fmt: skip
 
 

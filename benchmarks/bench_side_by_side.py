@@ -16,20 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from timing import percentiles
+
 ASK_QUESTIONS = 40
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {"p50_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 1)}  # fmt: skip
 
 
 def matmul_peak() -> float:

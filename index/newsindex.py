@@ -143,16 +143,17 @@ class NewsIndex:
         if prepared is None:
             prepared = [prepare(document, self.chunker) for document in documents]
         texts = self._embedding_texts(prepared)
-        if self.cluster is None and len(self._missing(texts)) >= self.progressive_from:
-            return self._add_progressively(sources, prepared, texts)
-        self._embed(texts)
+        missing = self._missing(texts) if self.cluster is None else []
+        if len(missing) >= self.progressive_from:
+            return self._add_progressively(sources, prepared, missing)
+        self._embed(missing if self.cluster is None else texts)
         with WriterLock(self.dir):
             report = store_sources(sources, self.store, self.chunker, prepared)
             self._rebuild_if_stale()
         return report
 
     def _add_progressively(
-        self, sources: Sequence[SourceResult], prepared: Sequence[Prepared], texts: list[str]
+        self, sources: Sequence[SourceResult], prepared: Sequence[Prepared], missing: list[str]
     ) -> IngestReport:
         """Store, and make the new documents searchable at once by BM25 (and by vector
         where the cache already has theirs); then embed each new document's lead
@@ -164,7 +165,7 @@ class NewsIndex:
         self._announce()
         leads = self._embedding_texts([(d, c[:1]) for d, c in prepared if not isinstance(c, str)])
         lead_set = set(leads)
-        rest = [text for text in self._missing(texts) if text not in lead_set]
+        rest = [text for text in missing if text not in lead_set]
         block = max(PROGRESSIVE_BLOCK, -(-len(rest) // 4))
         steps = [leads] + [rest[start : start + block] for start in range(0, len(rest), block)]
         for step in steps:
@@ -193,11 +194,8 @@ class NewsIndex:
 
     def _missing(self, texts: Sequence[str]) -> list[str]:
         """The distinct texts the embedding cache has no vector for, in a fixed order."""
-        cache = EmbeddingCache(self.cache_path)
-        try:
+        with EmbeddingCache(self.cache_path) as cache:
             return [text for _, text in cache.missing(self.embedder.info, texts)]
-        finally:
-            cache.close()
 
     def _embed(self, texts: Sequence[str]) -> None:
         if not texts:

@@ -115,11 +115,8 @@ class GenerationBuilder:
 
     def _cached(self, embedder: Embedder, texts: list[str]):
         """The cache's vectors of `texts` and the rows they are for (None: all rows)."""
-        cache = EmbeddingCache(self.cache_path)
-        try:
+        with EmbeddingCache(self.cache_path) as cache:
             vectors, ready = cache.cached(embedder.info, texts)
-        finally:
-            cache.close()
         return vectors, (None if len(ready) == len(texts) else ready)
 
     def _make_live(self, folder: Path) -> None:

@@ -235,6 +235,12 @@ class EmbeddingCache:
     def close(self) -> None:
         self._db.close()
 
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @staticmethod
     def key(info: ModelInfo, text: str) -> str:
         material = f"{info.revision}\0{info.dtype}\0{text}".encode()
@@ -307,11 +313,8 @@ def embed_cached(
     cache_path: Path, embedder: Embedder, texts: Sequence[str], progress: Progress = False
 ) -> np.ndarray:
     """(len(texts), dims) float32 through the cache at `cache_path`, opened for this call."""
-    cache = EmbeddingCache(cache_path)
-    try:
+    with EmbeddingCache(cache_path) as cache:
         return cache.embed(embedder, texts, progress=progress)
-    finally:
-        cache.close()
 
 
 class _Reporter:

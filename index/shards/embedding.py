@@ -41,13 +41,10 @@ def embed_on_ray(
     cluster, cache_path: Path, embedder: Embedder, texts: Sequence[str], progress: Progress
 ) -> None:
     """Embed every text of `texts` the cache lacks on the cluster's workers."""
-    cache = EmbeddingCache(cache_path)
-    try:
+    with EmbeddingCache(cache_path) as cache:
         missing = cache.missing(embedder.info, texts)
         if missing:
             _run(cluster, cache, embedder, missing, progress)
-    finally:
-        cache.close()
 
 
 def _run(cluster, cache: EmbeddingCache, embedder: Embedder, missing, progress) -> None:
