@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument("queries", type=Path)
     parser.add_argument("--chunks", type=int, default=1_000_000)
     args = parser.parse_args()
+    from index.derived.documents_bm25 import DocumentCorpus
     from index.derived.embedding import Embedder, limit_threads
     from index.derived.files import write_generation_files
     from index.derived.generation import Generation
@@ -92,7 +93,14 @@ def main() -> None:
         started = time.perf_counter()
         chunk_ids = [f"c{row:08d}" for row in range(args.chunks)]
         doc_ids = [f"d{row // 8:08d}" for row in range(args.chunks)]
-        kind = write_generation_files(folder, chunk_ids, doc_ids, terms, noisy, manifest.bm25)
+        # A synthetic document is its eight chunks' terms end to end.
+        documents = DocumentCorpus(
+            tuple(dict.fromkeys(doc_ids)),
+            tuple(tuple(t for part in terms[row : row + 8] for t in part)
+                  for row in range(0, args.chunks, 8)),
+        )  # fmt: skip
+        kind = write_generation_files(folder, chunk_ids, doc_ids, terms, noisy, manifest.bm25,
+                                      documents)  # fmt: skip
         build = time.perf_counter() - started
         del terms, noisy
         disk = sum(p.stat().st_size for p in folder.iterdir())

@@ -118,7 +118,7 @@ class NewsIndex:
         """Refuse another model before loading it, when an index already exists."""
         manifest = live_manifest(self.dir)
         if manifest is not None:
-            manifest.check(self.model, self.dir)
+            manifest.check_model(self.model, self.dir)
 
     # Writing
 
@@ -216,7 +216,9 @@ class NewsIndex:
         whole (a progressive one still waiting for vectors is not); `partial` builds
         from the vectors cached so far, embedding nothing."""
         manifest = live_manifest(self.dir)
-        if manifest and manifest.store_revision == self.store.revision:
+        # A generation of an older format is derived data: rebuilt from the store and
+        # the embedding cache, not refused.
+        if manifest and manifest.store_revision == self.store.revision and manifest.current_format:
             manifest.check(self.model, self.dir)
             if not manifest.pending_chunks:
                 return
@@ -261,8 +263,10 @@ class NewsIndex:
         return self.rebuild_stale and revision != self.store.revision
 
     def _revision_of(self, name: str) -> int | None:
+        """The store revision a generation was built at; None when it has none that
+        counts (an unfinished folder, or an older format, to be rebuilt)."""
         manifest = Manifest.read(self.dir / name)
-        return manifest.store_revision if manifest else None
+        return manifest.store_revision if manifest and manifest.current_format else None
 
     def document(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)

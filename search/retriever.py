@@ -100,11 +100,17 @@ class Retriever:
         if allowed is not None and not allowed:
             return Ranking(generation, (), {})
         depth = max(self.config.depth, 4 * k)
+        vector = generation.query_vector(query) if mode != "bm25" else None
         bm25 = _pairs(generation.bm25_ranking(query, depth, allowed)) if mode != "dense" else []
-        dense = _pairs(generation.dense_ranking(query, depth, allowed)) if mode != "bm25" else []
+        dense = (
+            _pairs(generation.dense_ranking_of(vector, depth, allowed))
+            if vector is not None
+            else []
+        )
         fused = self._fuse(mode, bm25, dense)
         if mode == "hybrid" and self.config.fuse_level == "document":
-            fused = self._lift_to_documents(generation, bm25, dense, fused)
+            documents = self._document_sides(generation, query, vector, dense, depth, allowed)
+            fused = self._lift_to_documents(generation, documents, fused)
         summaries = self._summaries(generation, fused) if as_of or latest or diversify else {}
         if as_of is not None:
             fused = recency_boost(fused, generation.doc_id, summaries, as_of, self.config.recency)
@@ -140,18 +146,35 @@ class Retriever:
         )
         return generation.rows_of(doc_ids)
 
-    def _lift_to_documents(self, generation, bm25, dense, fused) -> dict[int, float]:
+    def _document_sides(self, generation, query, vector, dense, depth, allowed):
+        """The document rankings hybrid fusion combines: BM25 over whole documents, and
+        each densely found document at its two best chunks (Generation's
+        document_bm25_ranking and document_dense_scores)."""
+        words = generation.document_bm25_ranking(query, depth, allowed)
+        found = [doc_id for doc_id, _ in _best_per_document(generation, dense)]
+        meaning = generation.document_dense_scores(vector, found)
+        return words, sorted(meaning.items(), key=lambda pair: (-pair[1], pair[0]))
+
+    def _lift_to_documents(self, generation, documents, fused) -> dict[int, float]:
         """Every chunk takes its document's fused score, with its own chunk-level score
         as a tie-breaker, so documents are ordered by document-level fusion and each
-        document's chunks stay in chunk-level order."""
-        sides = [_best_per_document(generation, side) for side in (bm25, dense)]
+        document's chunks stay in chunk-level order. A document only the whole-document
+        BM25 found enters at its first chunk."""
+        words, meaning = documents
         if self.config.fusion == "weighted":
-            doc_scores = weighted_fuse(sides[0], sides[1], self.config.dense_weight)
+            doc_scores = weighted_fuse(words, meaning, self.config.dense_weight)
         else:
-            doc_scores = rrf_fuse([[d for d, _ in side] for side in sides], self.config.rrf_k)
-        return {
-            row: doc_scores[generation.doc_id(row)] + 1e-6 * score for row, score in fused.items()
+            doc_scores = rrf_fuse([[d for d, _ in side] for side in documents], self.config.rrf_k)
+        lifted = {
+            row: doc_scores[generation.doc_id(row)] + 1e-6 * score
+            for row, score in fused.items()
+            if generation.doc_id(row) in doc_scores
         }
+        held = {generation.doc_id(row) for row in lifted}
+        for doc_id, score in doc_scores.items():
+            if doc_id not in held:
+                lifted[generation.rows_of({doc_id})[0]] = score
+        return lifted
 
     def _fuse(self, mode, bm25, dense) -> dict[int, float]:
         if mode == "bm25":

@@ -132,26 +132,27 @@ class BM25Index:
             self._doc_freq = self.weights.counts()
         return [int(self._doc_freq[self.vocabulary[t]]) for t in terms if t in self.vocabulary]
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path, prefix: str = "bm25") -> None:
+        """`prefix`_data.npy, _indices.npy, _indptr.npy and `prefix`.json in `folder`."""
         csc = self.weights
-        np.save(folder / "bm25_data.npy", csc.data)
-        np.save(folder / "bm25_indices.npy", csc.indices)
-        np.save(folder / "bm25_indptr.npy", csc.indptr)
+        np.save(folder / f"{prefix}_data.npy", csc.data)
+        np.save(folder / f"{prefix}_indices.npy", csc.indices)
+        np.save(folder / f"{prefix}_indptr.npy", csc.indptr)
         meta = {
             "shape": list(csc.shape),
             "params": vars(self.params),
             "vocabulary": self.vocabulary,
         }
-        (folder / "bm25.json").write_text(json.dumps(meta, ensure_ascii=False))
+        (folder / f"{prefix}.json").write_text(json.dumps(meta, ensure_ascii=False))
 
     @classmethod
-    def load(cls, folder: Path) -> BM25Index:
-        meta = json.loads((folder / "bm25.json").read_text())
+    def load(cls, folder: Path, prefix: str = "bm25") -> BM25Index:
+        meta = json.loads((folder / f"{prefix}.json").read_text())
         rows, terms = (int(n) for n in meta["shape"])
         weights = TermWeights(
-            np.load(folder / "bm25_data.npy"),
-            np.load(folder / "bm25_indices.npy"),
-            np.load(folder / "bm25_indptr.npy"),
+            np.load(folder / f"{prefix}_data.npy"),
+            np.load(folder / f"{prefix}_indices.npy"),
+            np.load(folder / f"{prefix}_indptr.npy"),
             (rows, terms),
         )
         if len(weights.indptr) != terms + 1 or len(weights.data) != len(weights.indices):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from index.archive.store import DocumentStore
 from index.derived.bm25 import BM25Params
+from index.derived.documents_bm25 import DocumentCorpus
 from index.derived.embedding import Embedder, EmbeddingCache, Progress, embed_cached
 from index.derived.files import write_generation_files
 from index.derived.live import current_name
@@ -62,6 +63,7 @@ class GenerationBuilder:
         started = time.perf_counter()
         chunks = self.store.chunks()
         documents = {summary.doc_id: summary for summary in self.store.summaries()}
+        titles = {doc_id: summary.title for doc_id, summary in documents.items()}
         chunker, embedder = self._chunker(), self._embedder()
         tokenizer, header_tokens = chunker.tokenizer, chunker.config.header_tokens
         texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
@@ -90,12 +92,13 @@ class GenerationBuilder:
         )
         try:
             if self.cluster is not None:
-                manifest = self.cluster.write(folder, manifest, chunks, texts, vectors)
+                manifest = self.cluster.write(folder, manifest, chunks, texts, vectors, titles)
             else:
                 corpus = [analyze(text) for text in texts]
+                whole = DocumentCorpus.of(chunks, titles)
                 kind = write_generation_files(folder, [c.chunk_id for c in chunks],
                                               [c.doc_id for c in chunks], corpus, vectors,
-                                              self.bm25_params, ready=ready)  # fmt: skip
+                                              self.bm25_params, whole, ready=ready)  # fmt: skip
                 manifest = replace(manifest, vector_index=kind)
             seconds = round(time.perf_counter() - started, 2)
             replace(manifest, build_seconds=seconds).write(folder)

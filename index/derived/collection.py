@@ -64,12 +64,12 @@ class CollectionStats:
             for term in terms
         }  # fmt: skip
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path, name: str = NAME) -> None:
         data = {"chunks": self.chunks, "total_length": self.total_length,
                 "doc_freq": self.doc_freq}  # fmt: skip
-        (folder / NAME).write_text(json.dumps(data, ensure_ascii=False))
+        (folder / name).write_text(json.dumps(data, ensure_ascii=False))
 
     @classmethod
-    def load(cls, folder: Path) -> CollectionStats:
-        data = json.loads((folder / NAME).read_text())
+    def load(cls, folder: Path, name: str = NAME) -> CollectionStats:
+        data = json.loads((folder / name).read_text())
         return cls(int(data["chunks"]), int(data["total_length"]), dict(data["doc_freq"]))

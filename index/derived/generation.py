@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from index.derived.bm25 import BM25Index
+from index.derived.documents_bm25 import DocumentIndex
 from index.derived.manifest import Manifest
 from index.derived.vectors import VectorStore
 from index.text.analyzer import analyze
@@ -36,6 +37,7 @@ class Generation:
         manifest: Manifest,
         vectors: VectorStore,
         bm25: BM25Index,
+        documents: DocumentIndex,
         chunk_ids: list[str],
         doc_ids: list[str],
         embedder: Callable,
@@ -45,6 +47,7 @@ class Generation:
         self.revision: int = manifest.store_revision
         self.vectors = vectors
         self.bm25 = bm25
+        self.documents = documents
         self.chunk_ids = chunk_ids
         self.doc_ids = doc_ids
         self._embedder = embedder
@@ -62,6 +65,7 @@ class Generation:
             manifest,
             VectorStore.load(folder),
             BM25Index.load(folder),
+            DocumentIndex.load(folder),
             rows["chunk_ids"],
             rows["doc_ids"],
             embedder,
@@ -91,7 +95,41 @@ class Generation:
         self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
     ) -> list[Hit]:
         """Top `depth` chunks by cosine to the embedded query, best first."""
-        return self.dense_ranking_of(self._embedder().encode_query(query), depth, allowed_rows)
+        return self.dense_ranking_of(self.query_vector(query), depth, allowed_rows)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """(d,) float32 L2-normalised embedding of a question."""
+        return self._embedder().encode_query(query)
+
+    def document_bm25_ranking(
+        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top `depth` (doc_id, score) by BM25 over whole documents, best first, ties by
+        doc_id; `allowed_rows` keeps the documents of those chunk rows."""
+        allowed = None if allowed_rows is None else {self.doc_ids[r] for r in allowed_rows}
+        return self.documents.ranking(query, depth, allowed)
+
+    def document_dense_scores(self, vector: np.ndarray, doc_ids: Sequence[str]) -> dict[str, float]:
+        """doc_id → mean cosine of `vector` with the document's two best embedded chunks
+        (its one, if it has one): a document with a second passage on the question
+        outranks one that mentions it once, as SumP aggregation does (Dai & Callan,
+        "Deeper Text Understanding for IR with Contextual Neural Language Modeling",
+        SIGIR 2019). Documents without an embedded chunk are left out."""
+        known = [doc_id for doc_id in doc_ids if doc_id in self._doc_rows]
+        rows = np.asarray([r for d in known for r in self._doc_rows[d]], dtype=np.int64)
+        if not len(rows):
+            return {}
+        owners = np.repeat(np.arange(len(known)), [len(self._doc_rows[d]) for d in known])
+        embedded = self.vectors.has_vector(rows)
+        rows, owners = rows[embedded], owners[embedded]
+        cosines = self.vectors.vectors[rows] @ vector
+        bounds = np.searchsorted(owners, np.arange(len(known) + 1)).tolist()
+        found: dict[str, float] = {}
+        for owner, doc_id in enumerate(known):
+            own = cosines[bounds[owner] : bounds[owner + 1]]
+            if len(own):
+                found[doc_id] = float(np.sort(own)[-2:].mean())
+        return found
 
     def dense_ranking_of(
         self, vector: np.ndarray, depth: int, allowed_rows: Sequence[int] | None = None

@@ -12,11 +12,13 @@ from importlib import metadata
 from pathlib import Path
 
 from index.derived.bm25 import BM25Params
+from index.derived.documents_bm25 import DOCUMENT_BM25
 from index.derived.embedding import ModelInfo
 from index.errors import StoreError
 from index.text.chunking import ChunkingConfig
 
-FORMAT_VERSION = 1
+# 2: BM25 over whole documents beside the chunks (index/derived/documents_bm25.py).
+FORMAT_VERSION = 2
 NAME = "manifest.json"
 _LIBRARIES = ("sentence-transformers", "torch", "faiss-cpu", "rank-bm25", "numpy")
 
@@ -54,6 +56,7 @@ class Manifest:
     # Chunks searchable by BM25 but not yet by vector: a progressive generation's, which
     # the writer replaces as it embeds them (index/derived/builder.py).
     pending_chunks: int = 0
+    document_bm25: BM25Params = DOCUMENT_BM25
 
     @staticmethod
     def library_versions() -> dict[str, str | None]:
@@ -74,6 +77,7 @@ class Manifest:
                 **{**data, "model": ModelInfo(**data["model"]),
                    "chunking": ChunkingConfig(**data["chunking"]),
                    "bm25": BM25Params(**data["bm25"]),
+                   "document_bm25": BM25Params(**data.get("document_bm25", {})),
                    "shards": tuple(ShardEntry(**entry) for entry in data.get("shards", ()))}
             )  # fmt: skip
         except (KeyError, TypeError) as error:
@@ -83,11 +87,19 @@ class Manifest:
         """Written last, atomically and synced: its presence means the folder is whole."""
         write_atomic(folder / NAME, json.dumps(asdict(self), indent=2))
 
+    @property
+    def current_format(self) -> bool:
+        return self.format_version == FORMAT_VERSION
+
     def check(self, model: str, where: Path) -> None:
         """Raise StoreError unless this newsdesk can read the generation with `model`."""
-        if self.format_version != FORMAT_VERSION:
+        if not self.current_format:
             raise StoreError(f"{where}: index format {self.format_version}, "
                              f"this newsdesk reads {FORMAT_VERSION}; rebuild it")  # fmt: skip
+        self.check_model(model, where)
+
+    def check_model(self, model: str, where: Path) -> None:
+        """Raise StoreError unless the generation was embedded with `model`."""
         if self.model.name != model:
             raise StoreError(
                 f"{where}: index was embedded with model {self.model.name!r}, not {model!r}; "

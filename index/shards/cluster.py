@@ -8,7 +8,7 @@ read and write (a shared file system), as Ray's own file-based datasets need."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,7 +102,8 @@ class Cluster:
         chunks: Sequence[Chunk],
         texts: Sequence[str],
         vectors: np.ndarray,
+        titles: Mapping[str, str],
     ) -> Manifest:
         from index.shards.writer import write_shards
 
-        return write_shards(self, folder, manifest, chunks, texts, vectors)
+        return write_shards(self, folder, manifest, chunks, texts, vectors, titles)

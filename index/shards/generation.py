@@ -108,6 +108,31 @@ class ShardedGeneration:
         return self._ranked("dense_ranking_of", vector, depth, allowed_rows,
                             lambda hit: (-hit.score, hit.row))  # fmt: skip
 
+    def query_vector(self, query: str) -> np.ndarray:
+        return self._embedder().encode_query(query)
+
+    def document_bm25_ranking(self, query: str, depth: int, allowed_rows=None):
+        calls = {shard: ("document_bm25_ranking", (query, depth, rows))
+                 for shard, rows in self._local(allowed_rows).items()}  # fmt: skip
+        pairs = [pair for found in self.shards.run(calls).values() for pair in found]
+        return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[:depth]
+
+    def document_dense_scores(self, vector: np.ndarray, doc_ids: Sequence[str]):
+        found: dict[str, float] = {}
+        calls = {shard: ("document_dense_scores", (vector, group))
+                 for shard, group in self._by_shard(doc_ids).items()}  # fmt: skip
+        for part in self.shards.run(calls).values():
+            found.update(part)
+        return {doc_id: found[doc_id] for doc_id in doc_ids if doc_id in found}
+
+    def _by_shard(self, doc_ids: Sequence[str]) -> dict[int, list[str]]:
+        groups: dict[int, list[str]] = {}
+        for doc_id in doc_ids:
+            rows = self._doc_rows.get(doc_id)
+            if rows:
+                groups.setdefault(self._shard_of(rows[0]), []).append(doc_id)
+        return groups
+
     def rarity(self, terms: Sequence[str]) -> dict[str, float]:
         return self.stats.rarity(terms)
 
@@ -125,13 +150,9 @@ class ShardedGeneration:
         return self.shards.run({shard: ("centroid", (doc_id,))})[shard]
 
     def similarities(self, vector: np.ndarray, others: Sequence[str]) -> dict[str, float]:
-        groups: dict[int, list[str]] = {}
-        for other in others:
-            rows = self._doc_rows.get(other)
-            if rows:
-                groups.setdefault(self._shard_of(rows[0]), []).append(other)
         found: dict[str, float] = {}
-        calls = {shard: ("similarities", (vector, group)) for shard, group in groups.items()}
+        calls = {shard: ("similarities", (vector, group))
+                 for shard, group in self._by_shard(others).items()}  # fmt: skip
         for part in self.shards.run(calls).values():
             found.update(part)
         return {other: found[other] for other in others if other in found}

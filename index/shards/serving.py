@@ -14,7 +14,8 @@ from index.derived.manifest import Manifest, ShardEntry
 from index.errors import ClusterError, StoreError
 
 # What the coordinator may ask of a shard: the methods a question's path uses.
-SHARD_METHODS = frozenset({"bm25_ranking", "dense_ranking_of", "centroid", "similarities"})
+SHARD_METHODS = frozenset({"bm25_ranking", "dense_ranking_of", "centroid", "similarities",
+                           "document_bm25_ranking", "document_dense_scores"})  # fmt: skip
 
 
 def load_shard(folder: Path) -> Generation:

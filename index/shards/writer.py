@@ -1,21 +1,24 @@
 """Writing a generation as shards on a Ray cluster, with exact BM25 across them.
 
 Two rounds of Ray tasks, one task per shard: the first analyses the shard's chunk
-texts and counts its BM25 statistics; the driver merges them into the collection's
-(`collection.json`); the second writes each shard's files with the collection's
-statistics, so each shard's BM25 weights equal those of a single index. Shards are
-consecutive runs of whole documents, in the row order of a single index, so global row
-= shard's first row + local row and ties break the same way."""
+texts and whole documents and counts their BM25 statistics; the driver merges them
+into the collection's (`collection.json`, `documents_collection.json`); the second
+writes each shard's files with the collection's statistics, so each shard's BM25
+weights equal those of a single index. Shards are consecutive runs of whole documents,
+in the row order of a single index, so global row = shard's first row + local row and
+ties break the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from index.derived.collection import CollectionStats
+from index.derived.documents_bm25 import STATS_NAME as DOCUMENT_STATS
+from index.derived.documents_bm25 import DocumentCorpus
 from index.derived.files import write_generation_files
 from index.derived.manifest import Manifest, ShardEntry
 from index.documents import Chunk
@@ -40,17 +43,23 @@ def shard_bounds(doc_ids: Sequence[str], shards: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def _shard_stats(texts: Sequence[str]) -> CollectionStats:
-    return CollectionStats.of([analyze(text) for text in texts])
+def _shard_stats(texts: Sequence[str], chunks: Sequence[Chunk],
+                 titles: Mapping[str, str]) -> tuple[CollectionStats, CollectionStats]:  # fmt: skip
+    """(chunk, document) BM25 statistics of one shard."""
+    chunk_stats = CollectionStats.of([analyze(text) for text in texts])
+    return chunk_stats, DocumentCorpus.of(chunks, titles).stats()
 
 
 def _write_shard(folder: str, manifest: Manifest, chunks: Sequence[Chunk], texts: Sequence[str],
-                 vectors: np.ndarray, stats: CollectionStats) -> str:  # fmt: skip
+                 vectors: np.ndarray, titles: Mapping[str, str],
+                 stats: tuple[CollectionStats, CollectionStats]) -> str:  # fmt: skip
     """One shard's files, then its manifest (on a worker: `folder` is shared storage)."""
     path = Path(folder)
     corpus = [analyze(text) for text in texts]
     chunk_ids, doc_ids = [c.chunk_id for c in chunks], [c.doc_id for c in chunks]
-    kind = write_generation_files(path, chunk_ids, doc_ids, corpus, vectors, manifest.bm25, stats)
+    documents = DocumentCorpus.of(chunks, titles)
+    kind = write_generation_files(path, chunk_ids, doc_ids, corpus, vectors, manifest.bm25,
+                                  documents, stats)  # fmt: skip
     shard = replace(manifest, vector_index=kind, documents=len(set(doc_ids)),
                     chunks=len(chunks), tokens=sum(c.n_tokens for c in chunks))  # fmt: skip
     shard.write(path)
@@ -58,7 +67,8 @@ def _write_shard(folder: str, manifest: Manifest, chunks: Sequence[Chunk], texts
 
 
 def write_shards(cluster, folder: Path, manifest: Manifest, chunks: Sequence[Chunk],
-                 texts: Sequence[str], vectors: np.ndarray) -> Manifest:  # fmt: skip
+                 texts: Sequence[str], vectors: np.ndarray,
+                 titles: Mapping[str, str]) -> Manifest:  # fmt: skip
     """Create `folder` with its shards and collection statistics; the generation's
     manifest, naming the shards, for the caller to write last."""
     ray = cluster.connect()
@@ -68,15 +78,23 @@ def write_shards(cluster, folder: Path, manifest: Manifest, chunks: Sequence[Chu
     stats_task = ray.remote(_shard_stats).options(max_retries=3)
     write_task = ray.remote(_write_shard).options(max_retries=3, scheduling_strategy="SPREAD")
     text_refs = [ray.put(list(texts[start:end])) for start, end in bounds]
+    chunk_refs = [ray.put(list(chunks[start:end])) for start, end in bounds]
+    title_refs = [ray.put({c.doc_id: titles.get(c.doc_id, "") for c in chunks[start:end]})
+                  for start, end in bounds]  # fmt: skip
     entries = [ShardEntry(f"shard-{n:03d}", start, end - start)
                for n, (start, end) in enumerate(bounds)]  # fmt: skip
     try:
-        stats = CollectionStats.merge(ray.get([stats_task.remote(ref) for ref in text_refs]))
-        stats.save(folder)
+        refs = zip(text_refs, chunk_refs, title_refs, strict=True)
+        parts = ray.get([stats_task.remote(*shard_refs) for shard_refs in refs])
+        stats = (CollectionStats.merge(part[0] for part in parts),
+                 CollectionStats.merge(part[1] for part in parts))  # fmt: skip
+        stats[0].save(folder)
+        stats[1].save(folder, DOCUMENT_STATS)
         kinds = ray.get([
-            write_task.remote(str(folder / entry.name), manifest, chunks[start:end], ref,
-                              vectors[start:end], stats)
-            for entry, (start, end), ref in zip(entries, bounds, text_refs, strict=True)
+            write_task.remote(str(folder / entry.name), manifest, chunk_ref, text_ref,
+                              vectors[start:end], title_ref, stats)
+            for entry, (start, end), chunk_ref, text_ref, title_ref
+            in zip(entries, bounds, chunk_refs, text_refs, title_refs, strict=True)
         ])  # fmt: skip
     except ray.exceptions.RayError as error:
         cause = getattr(error, "cause", None) or error

@@ -103,15 +103,28 @@ def test_manifest_records_model_and_parameters_and_rejects_another_model(tmp_pat
     assert manifest.model.dims == 384
     assert manifest.chunking.max_tokens == 200
     assert manifest.bm25 == BM25Params(k1=0.9, b=0.4, epsilon=0.25)
+    assert manifest.document_bm25 == BM25Params(k1=1.2, b=0.75, epsilon=0.25)
     assert manifest.libraries["faiss-cpu"]
     written = json.loads((tmp_path / "ix" / live / "manifest.json").read_text())
-    assert written["format_version"] == 1 and written["model"]["dims"] == 384
+    assert written["format_version"] == 2 and written["model"]["dims"] == 384
     other_model = "sentence-transformers/all-mpnet-base-v2"
     with (
         NewsIndex(tmp_path / "ix", model=other_model) as other,
         pytest.raises(StoreError, match="embedded with model 'all-MiniLM-L6-v2'"),
     ):
         other.snapshot()
+
+
+def test_an_index_of_an_older_format_is_rebuilt_not_refused(tmp_path, demo_dir):
+    with NewsIndex(tmp_path / "ix") as index:
+        index.add([str(demo_dir / "004_1ae60b7a2546b04f.txt")])
+        expected = _rankings(index)
+        old = index.snapshot().name
+    path = tmp_path / "ix" / old / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "format_version": 1}))
+    with NewsIndex(tmp_path / "ix") as index:
+        assert _rankings(index) == expected
+        assert index.snapshot().name != old and index.manifest().format_version == 2
 
 
 def test_failed_update_leaves_the_previous_index_usable(tmp_path, demo_dir, monkeypatch):

@@ -22,7 +22,8 @@ def test_each_mode_finds_the_article_that_answers(demo_desk, mode):
 
 
 def test_results_carry_their_score_breakdown(demo_desk):
-    (top, *rest) = demo_desk.search(QUESTION, k=5)
+    # Without the spread over outlets, which may put a lower score first.
+    (top, *rest) = demo_desk.search(QUESTION, k=5, diversify=False)
     assert top.scores.bm25_rank == 1 and top.scores.dense_rank == 1
     assert top.scores.bm25_score > 0 and 0 < top.scores.dense_score <= 1
     fused = [p.scores.fused for p in [top, *rest]]
