@@ -34,12 +34,13 @@ def by_source(
     head, tail = documents[:DIVERSIFY_DEPTH], documents[DIVERSIFY_DEPTH:]
     score = {d: fused[rows_of[d][0]] for d in head}
     outlet = {d: _outlet(summaries.get(d), d) for d in head}
+    position = {d: place for place, d in enumerate(head)}
     chosen: list[str] = []
     shown: dict[str, int] = {}
     remaining = list(head)
     while remaining:
         best = max(remaining, key=lambda d: (_value(score[d], decay, shown.get(outlet[d], 0)),
-                                             -remaining.index(d)))  # fmt: skip
+                                             -position[d]))  # fmt: skip
         remaining.remove(best)
         chosen.append(best)
         shown[outlet[best]] = shown.get(outlet[best], 0) + 1

@@ -9,7 +9,7 @@ from datetime import datetime
 from index.derived.generation import Generation, Hit
 from index.documents import Document
 from index.newsindex import NewsIndex
-from search.diversity import SOURCE_DECAY, by_source
+from search.diversity import DIVERSIFY_DEPTH, SOURCE_DECAY, by_source
 from search.plan import SearchPlan
 from search.recency import Recency, newest_first, recency_boost
 from search.rrf import RRF_K, rrf_fuse
@@ -111,11 +111,14 @@ class Retriever:
         if mode == "hybrid" and self.config.fuse_level == "document":
             documents = self._document_sides(generation, query, vector, dense, depth, allowed)
             fused = self._lift_to_documents(generation, documents, fused)
-        summaries = self._summaries(generation, fused) if as_of or latest or diversify else {}
+        every = as_of is not None or latest
+        summaries = self._summaries(generation, fused) if every else {}
         if as_of is not None:
             fused = recency_boost(fused, generation.doc_id, summaries, as_of, self.config.recency)
         ordered = sorted(fused, key=lambda row: (-fused[row], generation.chunk_id(row)))
         if diversify:
+            # Only the head is spread over outlets, so only its documents are read.
+            summaries = summaries or self._summaries(generation, _head(generation, ordered))
             ordered = by_source(
                 ordered, fused, generation.doc_id, summaries, self.config.source_decay
             )
@@ -133,9 +136,9 @@ class Retriever:
             as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
         )  # fmt: skip
 
-    def _summaries(self, generation: Generation, fused: dict[int, float]) -> dict:
-        """doc_id → DocumentSummary of every candidate (one read of the store)."""
-        doc_ids = {generation.doc_id(row) for row in fused}
+    def _summaries(self, generation: Generation, rows) -> dict:
+        """doc_id → DocumentSummary of the documents of `rows` (one read of the store)."""
+        doc_ids = {generation.doc_id(row) for row in rows}
         return {summary.doc_id: summary for summary in self.index.store.summaries(doc_ids)}
 
     def _allowed_rows(self, generation: Generation, filters: Filters | None) -> list[int] | None:
@@ -271,6 +274,20 @@ class Retriever:
             also_in=also_in,
             more_chunks=tuple(item["more_chunks"]),
         )
+
+
+def _head(generation, ordered: list[int]) -> list[int]:
+    """The rows of the first DIVERSIFY_DEPTH documents of a ranking."""
+    seen: set[str] = set()
+    rows = []
+    for row in ordered:
+        doc_id = generation.doc_id(row)
+        if doc_id not in seen:
+            if len(seen) == DIVERSIFY_DEPTH:
+                break
+            seen.add(doc_id)
+        rows.append(row)
+    return rows
 
 
 def _pairs(hits: list[Hit]) -> list[tuple[int, float]]:
