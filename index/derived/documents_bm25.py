@@ -21,6 +21,7 @@ import numpy as np
 
 from index.derived.bm25 import BM25Index, BM25Params
 from index.derived.collection import CollectionStats
+from index.derived.topk import positive_rows
 from index.documents import Chunk
 from index.text.analyzer import analyze
 
@@ -85,15 +86,10 @@ class DocumentIndex:
         """The top `depth` (doc_id, score) with score > 0, best first, ties by doc_id;
         `allowed` keeps only those documents."""
         scores = self.bm25.scores(analyze(query))
-        if allowed is not None:
-            rows = np.asarray(sorted(self._row[d] for d in allowed if d in self._row))
-            rows = rows.astype(np.int64)
-        else:
-            rows = np.arange(len(scores))
-        if not len(rows):
-            return []
-        subset = scores[rows]
-        rows, subset = rows[subset > 0], subset[subset > 0]
+        allowed_rows = (
+            None if allowed is None else [self._row[d] for d in allowed if d in self._row]
+        )
+        rows, subset = positive_rows(scores, allowed_rows)
         if len(rows) > depth:
             keep = np.argpartition(-subset, depth - 1)[:depth]
             rows, subset = rows[keep], subset[keep]

@@ -17,6 +17,7 @@ import numpy as np
 from index.derived.bm25 import BM25Index
 from index.derived.documents_bm25 import DocumentIndex
 from index.derived.manifest import Manifest
+from index.derived.topk import positive_rows
 from index.derived.vectors import VectorStore
 from index.text.analyzer import analyze
 
@@ -144,11 +145,7 @@ class Generation:
         return Hit(row, self.chunk_ids[row], self.doc_ids[row], score)
 
     def _top(self, scores: np.ndarray, depth: int, allowed_rows) -> list[Hit]:
-        rows = np.arange(len(scores)) if allowed_rows is None else np.asarray(sorted(allowed_rows))
-        if len(rows) == 0:
-            return []
-        subset = scores[rows]
-        rows, subset = rows[subset > 0], subset[subset > 0]
+        rows, subset = positive_rows(scores, allowed_rows)
         if len(rows) > depth:
             keep = np.argpartition(-subset, depth - 1)[:depth]
             rows, subset = rows[keep], subset[keep]
