@@ -100,16 +100,9 @@ class Retriever:
         if allowed is not None and not allowed:
             return Ranking(generation, (), {})
         depth = max(self.config.depth, 4 * k)
-        vector = generation.query_vector(query) if mode != "bm25" else None
-        bm25 = _pairs(generation.bm25_ranking(query, depth, allowed)) if mode != "dense" else []
-        dense = (
-            _pairs(generation.dense_ranking_of(vector, depth, allowed))
-            if vector is not None
-            else []
-        )
+        bm25, dense, documents = self._candidates(generation, query, mode, depth, allowed)
         fused = self._fuse(mode, bm25, dense)
-        if mode == "hybrid" and self.config.fuse_level == "document":
-            documents = self._document_sides(generation, query, vector, dense, depth, allowed)
+        if documents is not None:
             fused = self._lift_to_documents(generation, documents, fused)
         every = as_of is not None or latest
         summaries = self._summaries(generation, fused) if every else {}
@@ -149,14 +142,24 @@ class Retriever:
         )
         return generation.rows_of(doc_ids)
 
-    def _document_sides(self, generation, query, vector, dense, depth, allowed):
-        """The document rankings hybrid fusion combines: BM25 over whole documents, and
-        each densely found document at its two best chunks (Generation's
-        document_bm25_ranking and document_dense_scores)."""
-        words = generation.document_bm25_ranking(query, depth, allowed)
-        found = [doc_id for doc_id, _ in _best_per_document(generation, dense)]
-        meaning = generation.document_dense_scores(vector, found)
-        return words, sorted(meaning.items(), key=lambda pair: (-pair[1], pair[0]))
+    def _candidates(self, generation, query: str, mode: Mode, depth: int, allowed):
+        """(BM25 chunk pairs, dense chunk pairs, document sides or None): for document-
+        level hybrid fusion the document sides are BM25 over whole documents and each
+        densely found document at its two best chunks, all read in one call
+        (`Generation.sides`: one round trip per shard)."""
+        vector = generation.query_vector(query) if mode != "bm25" else None
+        if mode == "hybrid" and self.config.fuse_level == "document":
+            sides = generation.sides(query, vector, depth, allowed)
+            meaning = sorted(sides.document_dense.items(), key=lambda pair: (-pair[1], pair[0]))
+            documents = (sides.document_bm25, meaning)
+            return _pairs(sides.bm25), _pairs(sides.dense), documents
+        bm25 = _pairs(generation.bm25_ranking(query, depth, allowed)) if mode != "dense" else []
+        dense = (
+            _pairs(generation.dense_ranking_of(vector, depth, allowed))
+            if vector is not None
+            else []
+        )
+        return bm25, dense, None
 
     def _lift_to_documents(self, generation, documents, fused) -> dict[int, float]:
         """Every chunk takes its document's fused score, with its own chunk-level score

@@ -31,6 +31,17 @@ class Hit(NamedTuple):
     score: float
 
 
+class Sides(NamedTuple):
+    """What document-level hybrid ranking reads from a generation for one question:
+    the top chunks per side, the top documents by whole-document BM25, and the dense
+    document score of every document among the dense chunks."""
+
+    bm25: list[Hit]
+    dense: list[Hit]
+    document_bm25: list[tuple[str, float]]
+    document_dense: dict[str, float]
+
+
 class Generation:
     def __init__(
         self,
@@ -97,6 +108,20 @@ class Generation:
     ) -> list[Hit]:
         """Top `depth` chunks by cosine to the embedded query, best first."""
         return self.dense_ranking_of(self.query_vector(query), depth, allowed_rows)
+
+    def sides(
+        self, query: str, vector: np.ndarray, depth: int, allowed_rows: Sequence[int] | None = None
+    ) -> Sides:
+        """`bm25_ranking`, `dense_ranking_of`, `document_bm25_ranking` and
+        `document_dense_scores` of one question in one call."""
+        dense = self.dense_ranking_of(vector, depth, allowed_rows)
+        found = list(dict.fromkeys(hit.doc_id for hit in dense))
+        return Sides(
+            self.bm25_ranking(query, depth, allowed_rows),
+            dense,
+            self.document_bm25_ranking(query, depth, allowed_rows),
+            self.document_dense_scores(vector, found),
+        )
 
     def query_vector(self, query: str) -> np.ndarray:
         """(d,) float32 L2-normalised embedding of a question."""

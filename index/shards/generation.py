@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index.derived.collection import CollectionStats
-from index.derived.generation import Hit, documents_of
+from index.derived.generation import Hit, Sides, documents_of
 from index.derived.manifest import Manifest
 from index.text.analyzer import analyze
 
@@ -107,6 +107,28 @@ class ShardedGeneration:
     def dense_ranking_of(self, vector: np.ndarray, depth: int, allowed_rows=None) -> list[Hit]:
         return self._ranked("dense_ranking_of", vector, depth, allowed_rows,
                             lambda hit: (-hit.score, hit.row))  # fmt: skip
+
+    def sides(self, query: str, vector: np.ndarray, depth: int, allowed_rows=None) -> Sides:
+        """Each shard's sides in one round trip, merged as one index orders them. A
+        document's dense score depends on its own chunks only, all in one shard, so
+        each shard's scores of its own dense documents cover the merged dense top."""
+        calls = {shard: ("sides", (query, vector, depth, rows))
+                 for shard, rows in self._local(allowed_rows).items()}  # fmt: skip
+        bm25, dense, words, meaning = [], [], [], {}
+        for shard, part in self.shards.run(calls).items():
+            start = self._starts[shard]
+            bm25 += [hit._replace(row=hit.row + start) for hit in part.bm25]
+            dense += [hit._replace(row=hit.row + start) for hit in part.dense]
+            words += part.document_bm25
+            meaning.update(part.document_dense)
+        dense = sorted(dense, key=lambda hit: (-hit.score, hit.row))[:depth]
+        found = dict.fromkeys(hit.doc_id for hit in dense)
+        return Sides(
+            sorted(bm25, key=lambda hit: (-hit.score, hit.chunk_id))[:depth],
+            dense,
+            sorted(words, key=lambda pair: (-pair[1], pair[0]))[:depth],
+            {doc_id: meaning[doc_id] for doc_id in found if doc_id in meaning},
+        )
 
     def query_vector(self, query: str) -> np.ndarray:
         return self._embedder().encode_query(query)

@@ -15,7 +15,7 @@ from index.errors import ClusterError, StoreError
 
 # What the coordinator may ask of a shard: the methods a question's path uses.
 SHARD_METHODS = frozenset({"bm25_ranking", "dense_ranking_of", "centroid", "similarities",
-                           "document_bm25_ranking", "document_dense_scores"})  # fmt: skip
+                           "document_bm25_ranking", "document_dense_scores", "sides"})  # fmt: skip
 
 
 def load_shard(folder: Path) -> Generation:
