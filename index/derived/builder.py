@@ -76,20 +76,8 @@ class GenerationBuilder:
             vectors = embed_cached(self.cache_path, embedder, texts, self.progress)
         vectors = vectors.reshape(len(texts), embedder.dims)
         folder = self.dir / f"gen-{self.store.revision:06d}-{time.time_ns()}"
-        manifest = Manifest(
-            store_revision=self.store.revision,
-            model=embedder.info,
-            chunking=chunker.config,
-            bm25=self.bm25_params,
-            vector_index="flat",
-            documents=len(documents),
-            chunks=len(chunks),
-            tokens=sum(c.n_tokens for c in chunks),
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            build_seconds=0.0,
-            libraries=Manifest.library_versions(),
-            pending_chunks=0 if ready is None else len(chunks) - len(ready),
-        )
+        pending = 0 if ready is None else len(chunks) - len(ready)
+        manifest = self._manifest(embedder, chunker, len(documents), chunks, pending)
         try:
             if self.cluster is not None:
                 manifest = self.cluster.write(folder, manifest, chunks, texts, vectors, titles)
@@ -115,6 +103,24 @@ class GenerationBuilder:
             raise
         self._make_live(folder)
         return folder.name
+
+    def _manifest(self, embedder, chunker, documents: int, chunks, pending: int) -> Manifest:
+        """The manifest of a generation of the store as it is now (vector index kind
+        and build time filled in once written)."""
+        return Manifest(
+            store_revision=self.store.revision,
+            model=embedder.info,
+            chunking=chunker.config,
+            bm25=self.bm25_params,
+            vector_index="flat",
+            documents=documents,
+            chunks=len(chunks),
+            tokens=sum(c.n_tokens for c in chunks),
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=0.0,
+            libraries=Manifest.library_versions(),
+            pending_chunks=pending,
+        )
 
     def _cached(self, embedder: Embedder, texts: list[str]):
         """The cache's vectors of `texts` and the rows they are for (None: all rows)."""
