@@ -298,14 +298,6 @@ def _pairs(hits: list[Hit]) -> list[tuple[int, float]]:
     return [(hit.row, hit.score) for hit in hits]
 
 
-def _best_per_document(generation, ranking) -> list[tuple[str, float]]:
-    """A chunk ranking as a document ranking: each document at its best chunk."""
-    seen: dict[str, float] = {}
-    for row, score in ranking:
-        seen.setdefault(generation.doc_id(row), score)
-    return list(seen.items())
-
-
 def _breakdown(bm25, dense, fused: dict[int, float]) -> dict[int, Scores]:
     bm25_at = {row: (rank, score) for rank, (row, score) in enumerate(bm25, 1)}
     dense_at = {row: (rank, score) for rank, (row, score) in enumerate(dense, 1)}

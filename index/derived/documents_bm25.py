@@ -17,11 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from index.derived.bm25 import BM25Index, BM25Params
 from index.derived.collection import CollectionStats
-from index.derived.topk import positive_rows
+from index.derived.topk import top_rows
 from index.documents import Chunk
 from index.text.analyzer import analyze
 
@@ -89,10 +87,7 @@ class DocumentIndex:
         allowed_rows = (
             None if allowed is None else [self._row[d] for d in allowed if d in self._row]
         )
-        rows, subset = positive_rows(scores, allowed_rows)
-        if len(rows) > depth:
-            keep = np.argpartition(-subset, depth - 1)[:depth]
-            rows, subset = rows[keep], subset[keep]
+        rows, subset = top_rows(scores, depth, allowed_rows)
         pairs = zip([self.doc_ids[row] for row in rows.tolist()], subset.tolist(), strict=True)
         return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 

@@ -17,7 +17,7 @@ import numpy as np
 from index.derived.bm25 import BM25Index
 from index.derived.documents_bm25 import DocumentIndex
 from index.derived.manifest import Manifest
-from index.derived.topk import positive_rows
+from index.derived.topk import top_rows
 from index.derived.vectors import VectorStore
 from index.text.analyzer import analyze
 
@@ -170,10 +170,7 @@ class Generation:
         return Hit(row, self.chunk_ids[row], self.doc_ids[row], score)
 
     def _top(self, scores: np.ndarray, depth: int, allowed_rows) -> list[Hit]:
-        rows, subset = positive_rows(scores, allowed_rows)
-        if len(rows) > depth:
-            keep = np.argpartition(-subset, depth - 1)[:depth]
-            rows, subset = rows[keep], subset[keep]
+        rows, subset = top_rows(scores, depth, allowed_rows)
         pairs = zip(rows.tolist(), subset.tolist(), strict=True)
         ranked = sorted(pairs, key=lambda p: (-p[1], self.chunk_ids[p[0]]))
         return [self._hit(int(row), float(score)) for row, score in ranked]

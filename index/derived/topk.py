@@ -1,4 +1,4 @@
-"""The positive scores of a score array, the step before a top-k cut."""
+"""The best positive scores of a score array, the top-k cut of both BM25 indexes."""
 
 from __future__ import annotations
 
@@ -17,3 +17,13 @@ def positive_rows(scores: np.ndarray, allowed_rows=None) -> tuple[np.ndarray, np
     subset = scores[rows]
     keep = subset > 0
     return rows[keep], subset[keep]
+
+
+def top_rows(scores: np.ndarray, depth: int, allowed_rows=None) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) of at most `depth` best positive rows, unordered: the caller
+    sorts them with its own tie-break."""
+    rows, subset = positive_rows(scores, allowed_rows)
+    if len(rows) > depth:
+        keep = np.argpartition(-subset, depth - 1)[:depth]
+        rows, subset = rows[keep], subset[keep]
+    return rows, subset

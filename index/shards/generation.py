@@ -101,8 +101,7 @@ class ShardedGeneration:
                             lambda hit: (-hit.score, hit.chunk_id))  # fmt: skip
 
     def dense_ranking(self, query: str, depth: int, allowed_rows=None) -> list[Hit]:
-        vector = self._embedder().encode_query(query)
-        return self.dense_ranking_of(vector, depth, allowed_rows)
+        return self.dense_ranking_of(self.query_vector(query), depth, allowed_rows)
 
     def dense_ranking_of(self, vector: np.ndarray, depth: int, allowed_rows=None) -> list[Hit]:
         return self._ranked("dense_ranking_of", vector, depth, allowed_rows,
@@ -132,20 +131,6 @@ class ShardedGeneration:
 
     def query_vector(self, query: str) -> np.ndarray:
         return self._embedder().encode_query(query)
-
-    def document_bm25_ranking(self, query: str, depth: int, allowed_rows=None):
-        calls = {shard: ("document_bm25_ranking", (query, depth, rows))
-                 for shard, rows in self._local(allowed_rows).items()}  # fmt: skip
-        pairs = [pair for found in self.shards.run(calls).values() for pair in found]
-        return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[:depth]
-
-    def document_dense_scores(self, vector: np.ndarray, doc_ids: Sequence[str]):
-        found: dict[str, float] = {}
-        calls = {shard: ("document_dense_scores", (vector, group))
-                 for shard, group in self._by_shard(doc_ids).items()}  # fmt: skip
-        for part in self.shards.run(calls).values():
-            found.update(part)
-        return {doc_id: found[doc_id] for doc_id in doc_ids if doc_id in found}
 
     def _by_shard(self, doc_ids: Sequence[str]) -> dict[int, list[str]]:
         groups: dict[int, list[str]] = {}

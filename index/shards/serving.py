@@ -14,8 +14,8 @@ from index.derived.manifest import Manifest, ShardEntry
 from index.errors import ClusterError, StoreError
 
 # What the coordinator may ask of a shard: the methods a question's path uses.
-SHARD_METHODS = frozenset({"bm25_ranking", "dense_ranking_of", "centroid", "similarities",
-                           "document_bm25_ranking", "document_dense_scores", "sides"})  # fmt: skip
+SHARD_METHODS = frozenset({"bm25_ranking", "dense_ranking_of", "sides", "centroid",
+                           "similarities"})  # fmt: skip
 
 
 def load_shard(folder: Path) -> Generation:

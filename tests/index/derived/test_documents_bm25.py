@@ -1,5 +1,6 @@
 """BM25 over whole articles: rebuilt from chunks, scored like rank_bm25 over the article
-texts, and what lifts an article whose question terms sit in different chunks."""
+texts; and hybrid search putting first an article whose question terms sit in different
+chunks (best-chunk fusion passed this case too, helped by the dense side)."""
 
 from __future__ import annotations
 
