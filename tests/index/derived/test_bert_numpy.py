@@ -86,11 +86,22 @@ def test_the_questions_path_answers_as_with_torch(demo_desk):
         assert other.index.embedder.query_backend == "torch"
     assert [s.text for s in got.sentences] == [s.text for s in want.sentences]
     assert [p.chunk_id for p in got.passages] == [p.chunk_id for p in want.passages]
-    assert [p.scores.dense_rank for p in got.passages] == [
-        p.scores.dense_rank for p in want.passages
-    ]
+    # The torch path runs in bfloat16 where the CPU has it (the numpy path is float32):
+    # then cosines agree to bf16 noise and near-tied passages may swap dense ranks.
+    bf16 = other.index.embedder.dtype == "bfloat16"
+    rank_slack, score_tol = (3, 2e-3) if bf16 else (0, 1e-5)
+    for got_passage, want_passage in zip(got.passages, want.passages, strict=True):
+        rank_gap = abs(got_passage.scores.dense_rank - want_passage.scores.dense_rank)
+        assert rank_gap <= rank_slack
     np.testing.assert_allclose(
-        [p.scores.fused for p in got.passages], [p.scores.fused for p in want.passages], atol=1e-6
+        [p.scores.dense_score for p in got.passages],
+        [p.scores.dense_score for p in want.passages],
+        atol=score_tol,
+    )
+    np.testing.assert_allclose(
+        [p.scores.fused for p in got.passages],
+        [p.scores.fused for p in want.passages],
+        atol=score_tol if bf16 else 1e-6,
     )
 
 
