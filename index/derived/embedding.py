@@ -1,8 +1,11 @@
 """Sentence-transformers embeddings, cached by content and model.
 
 Vectors are (n, d) float32, L2-normalised, so inner product is cosine similarity.
-On CPUs with native bfloat16 (AVX512-BF16 or AMX) the document model runs in bfloat16:
-about 2.5x the float32 throughput there, with cosine 0.9999 to the float32 vectors.
+Documents embed in float32 unless NEWSDESK_EMBED_DTYPE=bfloat16 asks for bfloat16 on a
+CPU with native support (AVX512-BF16 or AMX): about 2.5x the float32 throughput there,
+with cosine 0.9999 to the float32 vectors, but a bfloat16 vector depends on the batch it
+was computed in, so an incremental add, a rebuild and a sharded build could order
+near-tied passages differently. Float32 keeps them identical, so it is the default.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def limit_threads(threads: int) -> None:
 
 class Embedder:
     """The sentence embedder of one model. Documents go through sentence-transformers
-    (torch, batched, bfloat16 where the CPU has it); questions and answer sentences
+    (torch, batched, float32 or opt-in bfloat16); questions and answer sentences
     through `NumpyBert` when the model qualifies (`query_backend="auto"`), which saves a
     reader the seconds of importing torch; `"torch"` sends them the documents' way."""
 
@@ -104,7 +107,8 @@ class Embedder:
         self.name = model or DEFAULT_MODEL
         self._path = resolve_model(model)
         if dtype == "auto":
-            dtype = "bfloat16" if bf16_supported() else "float32"
+            wanted = os.environ.get("NEWSDESK_EMBED_DTYPE", "float32")
+            dtype = "bfloat16" if wanted == "bfloat16" and bf16_supported() else "float32"
         self.dtype = dtype
         self.batch_size = batch_size
         self._model = None

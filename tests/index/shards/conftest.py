@@ -32,6 +32,8 @@ def ray_cluster():
     ray = pytest.importorskip("ray")
     from ray.cluster_utils import Cluster
 
+    # As newsdesk's own Ray start does: usage reporting probes cloud metadata servers.
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     before = sockets()
     head = {"num_cpus": 1, "node_ip_address": "127.0.0.1", "include_dashboard": False}
     cluster = Cluster(initialize_head=True, head_node_args=head)
