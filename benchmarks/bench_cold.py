@@ -3,7 +3,7 @@
     python benchmarks/bench_cold.py [--index DIR] [--runs 5]
 
 Runs the README's question `--runs` times per query backend (NEWSDESK_QUERY_BACKEND:
-"auto", the numpy encoder, and "torch", sentence-transformers as before), each a fresh
+"auto", the ONNX Runtime encoder, and "torch", sentence-transformers), each a fresh
 `newsdesk ask` process after one unmeasured run (so the files are in the page cache),
 and prints wall time (min, median, max) and peak RSS, and whether both backends
 printed the same answer.

@@ -7,7 +7,7 @@ vectors): copy i of chunk r keeps each analysed term with probability 0.8 and ge
 vector normalise(v_r + noise) at cosine about 0.9 to v_r. The copies are written as one
 generation (BM25 matrix, vectors, the FAISS index newsdesk chooses at that size) and
 loaded as newsdesk loads one; each query is then ranked by the real `Retriever.rank`
-(hybrid, default settings; question encoded by the numpy encoder on one thread).
+(hybrid, default settings; question encoded by the ONNX Runtime encoder on one thread).
 Prints build seconds, bytes on disk and resident memory per million chunks (once
 loaded, and after the queries touched what they read), and the
 query p50/p95 with the encoding inside and without it. Passage assembly from SQLite

@@ -10,6 +10,16 @@ from index.text.chunking import Chunker
 from index.text.tokenizer import WordPieceTokenizer
 
 
+@pytest.fixture(scope="session", autouse=True)
+def question_graphs(tmp_path_factory) -> Path:
+    """The question encoder's graphs are written to a folder of the test session (and
+    its subprocesses) instead of the user's cache."""
+    folder = tmp_path_factory.mktemp("question-graphs")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSDESK_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
     return demo_corpus_dir()

@@ -85,8 +85,9 @@ def limit_threads(threads: int) -> None:
 class Embedder:
     """The sentence embedder of one model. Documents go through sentence-transformers
     (torch, batched, float32 or opt-in bfloat16); questions and answer sentences
-    through `NumpyBert` when the model qualifies (`query_backend="auto"`), which saves a
-    reader the seconds of importing torch; `"torch"` sends them the documents' way."""
+    through `OnnxBert` when the model qualifies (`query_backend="auto"`), which spares
+    a reader the seconds of importing torch and runs a question about twice as fast on
+    one thread; `"torch"` sends them the documents' way."""
 
     def __init__(
         self,
@@ -95,11 +96,11 @@ class Embedder:
         batch_size: int = 16,
         query_backend: str | None = None,
     ) -> None:
-        """`query_backend`: "auto" (numpy when the model qualifies) or "torch"; by
-        default NEWSDESK_QUERY_BACKEND, else "auto"."""
+        """`query_backend`: "auto" (ONNX Runtime when the model qualifies) or "torch";
+        by default NEWSDESK_QUERY_BACKEND, else "auto"."""
         import os
 
-        from index.derived import bert_numpy
+        from index.derived import bert_graph
 
         query_backend = query_backend or os.environ.get("NEWSDESK_QUERY_BACKEND") or "auto"
         if query_backend not in ("auto", "torch"):
@@ -113,9 +114,9 @@ class Embedder:
         self.batch_size = batch_size
         self._model = None
         self._light = None
-        self._use_light = query_backend == "auto" and bert_numpy.supports(self._path)
+        self._use_light = query_backend == "auto" and bert_graph.supports(self._path)
         if self._use_light:
-            self.dims = bert_numpy.hidden_size(self._path)
+            self.dims = bert_graph.hidden_size(self._path)
         else:
             self.dims = int(self._documents_model().get_embedding_dimension())
         self.info = ModelInfo(self.name, self.dims, dtype, _revision(self._path))
@@ -123,8 +124,8 @@ class Embedder:
 
     @property
     def query_backend(self) -> str:
-        """ "numpy" or "torch": what embeds questions and answer sentences."""
-        return "numpy" if self._use_light else "torch"
+        """ "onnx" or "torch": what embeds questions and answer sentences."""
+        return "onnx" if self._use_light else "torch"
 
     def _documents_model(self):
         if self._model is None:
@@ -145,10 +146,11 @@ class Embedder:
         if not self._use_light:
             return None
         if self._light is None:
-            from index.derived.bert_numpy import NumpyBert
+            from index.derived.bert_onnx import OnnxBert
             from index.text.tokenizer import model_max_tokens
 
-            self._light = NumpyBert(self._path, model_max_tokens(self._path))
+            threads = _THREADS[0] if _THREADS else query_threads()
+            self._light = OnnxBert(self._path, model_max_tokens(self._path), threads)
         return self._light
 
     def load_for_questions(self) -> None:

@@ -1,4 +1,4 @@
-"""The numpy question encoder against sentence-transformers, with the real model."""
+"""The ONNX Runtime question encoder against sentence-transformers, with the real model."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.derived.bert_numpy import NumpyBert, supports
+from index.derived.bert_graph import supports
+from index.derived.bert_onnx import OnnxBert, graph_file
 from index.derived.embedding import Embedder
 from index.text.tokenizer import model_max_tokens, resolve_model
 
@@ -27,9 +28,9 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def light() -> NumpyBert:
+def light(tmp_path_factory) -> OnnxBert:
     path = resolve_model(None)
-    return NumpyBert(path, model_max_tokens(path))
+    return OnnxBert(path, model_max_tokens(path), folder=tmp_path_factory.mktemp("graphs"))
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +46,9 @@ def _assert_same_vectors(ours: np.ndarray, theirs: np.ndarray) -> None:
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-6)
 
 
-def test_the_default_model_qualifies_for_the_numpy_encoder():
+def test_the_default_model_qualifies_for_the_onnx_encoder():
     assert supports(resolve_model(None))
-    assert Embedder().query_backend == "numpy"
+    assert Embedder().query_backend == "onnx"
 
 
 def test_vectors_equal_sentence_transformers_float32(light, reference):
@@ -86,7 +87,7 @@ def test_the_questions_path_answers_as_with_torch(demo_desk):
         assert other.index.embedder.query_backend == "torch"
     assert [s.text for s in got.sentences] == [s.text for s in want.sentences]
     assert [p.chunk_id for p in got.passages] == [p.chunk_id for p in want.passages]
-    # The torch path runs in bfloat16 where the CPU has it (the numpy path is float32):
+    # The torch path runs in bfloat16 where the CPU has it (the ONNX path is float32):
     # then cosines agree to bf16 noise and near-tied passages may swap dense ranks.
     bf16 = other.index.embedder.dtype == "bfloat16"
     rank_slack, score_tol = (3, 2e-3) if bf16 else (0, 1e-5)
@@ -106,13 +107,40 @@ def test_the_questions_path_answers_as_with_torch(demo_desk):
 
 
 def test_asking_from_the_command_line_never_imports_torch(demo_desk):
+    # The session's demo index has asked questions already, so the graph is stored:
+    # a cold question loads it and never imports onnx (a second) to write it again.
     script = (
         "import sys; from ui.cli import main; "
         f"status = main(['ask', '--index', {str(demo_desk.index.dir)!r}, 'Huawei export curbs']); "
         "assert status == 0, status; "
         "assert 'torch' not in sys.modules, 'torch was imported'; "
-        "assert 'sentence_transformers' not in sys.modules"
+        "assert 'sentence_transformers' not in sys.modules; "
+        "assert 'onnx' not in sys.modules, 'the stored graph was written again'"
     )
+    demo_desk.index.embedder.load_for_questions()
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Huawei" in result.stdout
+
+
+def test_the_graph_is_written_once_and_a_damaged_one_again(tmp_path, light):
+    path = resolve_model(None)
+    first = OnnxBert(path, model_max_tokens(path), folder=tmp_path)
+    stored = graph_file(path, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [stored.name]  # no leftover .part
+    written = stored.stat().st_mtime_ns
+    want = light.encode(TEXTS)
+    np.testing.assert_array_equal(OnnxBert(path, 256, folder=tmp_path).encode(TEXTS), want)
+    assert stored.stat().st_mtime_ns == written
+    stored.write_bytes(stored.read_bytes()[:4096])  # a disk that filled up mid-write
+    np.testing.assert_array_equal(OnnxBert(path, 256, folder=tmp_path).encode(TEXTS), want)
+    assert stored.stat().st_size > 4096
+    np.testing.assert_array_equal(first.encode(TEXTS), want)
+
+
+def test_a_cache_folder_that_cannot_be_written_still_answers(tmp_path, light):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    path = resolve_model(None)
+    encoder = OnnxBert(path, model_max_tokens(path), folder=blocked / "graphs")
+    np.testing.assert_array_equal(encoder.encode(TEXTS), light.encode(TEXTS))
