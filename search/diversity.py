@@ -8,6 +8,7 @@ with the best score · decay^(documents already chosen from its outlet).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 
 from index.documents import DocumentSummary
@@ -32,18 +33,27 @@ def by_source(
         rows_of.setdefault(doc_of(row), []).append(row)
     documents = list(rows_of)
     head, tail = documents[:DIVERSIFY_DEPTH], documents[DIVERSIFY_DEPTH:]
-    score = {d: fused[rows_of[d][0]] for d in head}
-    outlet = {d: _outlet(summaries.get(d), d) for d in head}
-    position = {d: place for place, d in enumerate(head)}
+    # Within one outlet every document carries the same decay, so the outlet's best
+    # remaining document is its best-scored (earliest on ties): a heap holds each
+    # outlet's best, and only the chosen outlet's next one is scored again (n log n,
+    # where rescanning every remaining document was n²; the same order).
+    score = [fused[rows_of[d][0]] for d in head]
+    queues: dict[str, list[int]] = {}
+    for place, d in enumerate(head):
+        queues.setdefault(_outlet(summaries.get(d), d), []).append(place)
+    for places in queues.values():
+        places.sort(key=lambda place: (-score[place], place))
+    heap = [(-_value(score[places[0]], decay, 0), places[0], outlet, 0)
+            for outlet, places in queues.items()]  # fmt: skip
+    heapq.heapify(heap)
     chosen: list[str] = []
-    shown: dict[str, int] = {}
-    remaining = list(head)
-    while remaining:
-        best = max(remaining, key=lambda d: (_value(score[d], decay, shown.get(outlet[d], 0)),
-                                             -position[d]))  # fmt: skip
-        remaining.remove(best)
-        chosen.append(best)
-        shown[outlet[best]] = shown.get(outlet[best], 0) + 1
+    while heap:
+        _, place, outlet, shown = heapq.heappop(heap)
+        chosen.append(head[place])
+        following = queues[outlet][shown + 1 : shown + 2]
+        if following:
+            value = _value(score[following[0]], decay, shown + 1)
+            heapq.heappush(heap, (-value, following[0], outlet, shown + 1))
     return [row for d in chosen + tail for row in rows_of[d]]
 
 
