@@ -36,6 +36,15 @@ class DocumentSummary:
 
 
 @dataclass(frozen=True)
+class Dateline:
+    """Where and when a document was published: all a ranking needs of its metadata
+    to weigh recency and spread results over outlets."""
+
+    source: str | None
+    published: datetime | None
+
+
+@dataclass(frozen=True)
 class Document:
     """One article. `published` is timezone-aware UTC or None when the page has no date.
 

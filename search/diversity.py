@@ -9,9 +9,9 @@ with the best score · decay^(documents already chosen from its outlet).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from index.documents import DocumentSummary
+from index.documents import Dateline
 
 SOURCE_DECAY = 0.8
 # Only the head of the ranking is re-ordered; deeper results keep their rank order.
@@ -22,12 +22,12 @@ def by_source(
     ordered: Sequence[int],
     fused: dict[int, float],
     doc_of: Callable[[int], str],
-    summaries: dict[str, DocumentSummary],
+    datelines: Mapping[str, Dateline],
     decay: float = SOURCE_DECAY,
 ) -> list[int]:
     """Rows re-ordered document by document; each document's rows stay together in
-    their order at its first place. Undated, unattributed documents are each their own
-    outlet."""
+    their order at its first place. `datelines` holds (at least) the head's documents;
+    an unattributed document is its own outlet."""
     rows_of: dict[str, list[int]] = {}
     for row in ordered:
         rows_of.setdefault(doc_of(row), []).append(row)
@@ -40,7 +40,7 @@ def by_source(
     score = [fused[rows_of[d][0]] for d in head]
     queues: dict[str, list[int]] = {}
     for place, d in enumerate(head):
-        queues.setdefault(_outlet(summaries.get(d), d), []).append(place)
+        queues.setdefault(_outlet(datelines.get(d), d), []).append(place)
     for places in queues.values():
         places.sort(key=lambda place: (-score[place], place))
     heap = [(-_value(score[places[0]], decay, 0), places[0], outlet, 0)
@@ -61,6 +61,6 @@ def _value(score: float, decay: float, already: int) -> float:
     return score * decay**already if score >= 0 else score / decay**already
 
 
-def _outlet(summary: DocumentSummary | None, doc_id: str) -> str:
-    source = summary.source if summary else None
+def _outlet(dateline: Dateline | None, doc_id: str) -> str:
+    source = dateline.source if dateline else None
     return source.casefold() if source else f"\0{doc_id}"

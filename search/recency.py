@@ -9,11 +9,11 @@ fused scores are min-max normalised, so the weight is a share of the top score.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from index.documents import DocumentSummary
+from index.documents import Dateline
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def _utc(moment: datetime) -> datetime:
 def recency_boost(
     fused: dict[int, float],
     doc_of: Callable[[int], str],
-    summaries: dict[str, DocumentSummary],
+    datelines: Mapping[str, Dateline],
     as_of: datetime,
     recency: Recency,
 ) -> dict[int, float]:
@@ -45,24 +45,29 @@ def recency_boost(
     if recency.weight <= 0:
         return fused
     as_of = _utc(as_of)
+    bonus: dict[str, float] = {}
     boosted = {}
     for row, score in fused.items():
-        summary = summaries.get(doc_of(row))
-        published = summary.published if summary else None
-        bonus = 0.0
-        if published is not None:
-            age = (as_of - _utc(published)).total_seconds() / 86_400
-            if age >= 0:
-                bonus = recency.weight * 0.5 ** (age / recency.half_life_days)
-        boosted[row] = score + bonus
+        doc_id = doc_of(row)
+        if doc_id not in bonus:
+            bonus[doc_id] = _bonus(datelines.get(doc_id), as_of, recency)
+        boosted[row] = score + bonus[doc_id]
     return boosted
+
+
+def _bonus(dateline: Dateline | None, as_of: datetime, recency: Recency) -> float:
+    published = dateline.published if dateline else None
+    if published is None:
+        return 0.0
+    age = (as_of - _utc(published)).total_seconds() / 86_400
+    return recency.weight * 0.5 ** (age / recency.half_life_days) if age >= 0 else 0.0
 
 
 def newest_first(
     ordered: Sequence[int],
     fused: dict[int, float],
     doc_of: Callable[[int], str],
-    summaries: dict[str, DocumentSummary],
+    datelines: Mapping[str, Dateline],
     recency: Recency,
 ) -> list[int]:
     """Rows with the relevant dated documents moved to the front, newest first; each
@@ -77,9 +82,9 @@ def newest_first(
     pool = list(best)[: recency.latest_pool]
     dated = [
         d for d in pool
-        if best[d] >= floor and summaries.get(d) and summaries[d].published is not None
+        if best[d] >= floor and datelines.get(d) and datelines[d].published is not None
     ]  # fmt: skip
-    dated.sort(key=lambda d: (-_utc(summaries[d].published).timestamp(), -best[d], d))
+    dated.sort(key=lambda d: (-_utc(datelines[d].published).timestamp(), -best[d], d))
     place = {doc_id: index for index, doc_id in enumerate(dated)}
     front = [row for row in ordered if doc_of(row) in place]
     front.sort(key=lambda row: place[doc_of(row)])  # stable: chunk order within a document

@@ -3,12 +3,12 @@ collapsed so that one document, and one story run by several outlets, is one res
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from index.derived.generation import Generation, Hit
-from index.documents import Document
 from index.newsindex import NewsIndex
+from search.collapse import collapse as collapse_ranking
 from search.diversity import DIVERSIFY_DEPTH, SOURCE_DECAY, by_source
 from search.plan import SearchPlan
 from search.recency import Recency, newest_first, recency_boost
@@ -38,11 +38,20 @@ class RetrievalConfig:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Fused rows of one index generation, best first, with each row's score breakdown."""
+    """Fused rows of one index generation, best first. `fused` is each row's final
+    score, `bm25` and `dense` each side's row → (1-based rank, score)."""
 
     generation: Generation
     ordered: tuple[int, ...]
-    breakdown: dict[int, Scores]
+    fused: dict[int, float]
+    bm25: dict[int, tuple[int, float]]
+    dense: dict[int, tuple[int, float]]
+
+    def scores(self, row: int) -> Scores:
+        """Why `row` ranked (built for the few rows that become results)."""
+        b_rank, b_score = self.bm25.get(row, (None, None))
+        d_rank, d_score = self.dense.get(row, (None, None))
+        return Scores(self.fused[row], b_rank, b_score, d_rank, d_score)
 
 
 class Retriever:
@@ -72,10 +81,10 @@ class Retriever:
         answer's collapsed passages and its uncollapsed sentence pool)."""
         if not ranking.ordered or k <= 0:
             return []
-        merge = collapse and merge_near_duplicates
-        return self._collapse(
-            ranking.generation, ranking.ordered, ranking.breakdown, k, collapse, merge
-        )
+        return collapse_ranking(
+            self.index.store, ranking.generation, ranking.ordered, ranking.scores, k,
+            collapse, merge_near_duplicates,
+        )  # fmt: skip
 
     def rank(
         self,
@@ -95,31 +104,31 @@ class Retriever:
             raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
         generation = self.index.snapshot()
         if not query.strip() or k <= 0:
-            return Ranking(generation, (), {})
+            return _empty(generation)
         allowed = self._allowed_rows(generation, filters)
         if allowed is not None and not allowed:
-            return Ranking(generation, (), {})
+            return _empty(generation)
         depth = max(self.config.depth, 4 * k)
         bm25, dense, documents = self._candidates(generation, query, mode, depth, allowed)
         fused = self._fuse(mode, bm25, dense)
         if documents is not None:
             fused = self._lift_to_documents(generation, documents, fused)
         every = as_of is not None or latest
-        summaries = self._summaries(generation, fused) if every else {}
+        datelines = self._datelines(generation, fused) if every else {}
         if as_of is not None:
-            fused = recency_boost(fused, generation.doc_id, summaries, as_of, self.config.recency)
+            fused = recency_boost(fused, generation.doc_id, datelines, as_of, self.config.recency)
         ordered = sorted(fused, key=lambda row: (-fused[row], generation.chunk_id(row)))
         if diversify:
             # Only the head is spread over outlets, so only its documents are read.
-            summaries = summaries or self._summaries(generation, _head(generation, ordered))
+            datelines = datelines or self._datelines(generation, _head(generation, ordered))
             ordered = by_source(
-                ordered, fused, generation.doc_id, summaries, self.config.source_decay
+                ordered, fused, generation.doc_id, datelines, self.config.source_decay
             )
         if latest:
             ordered = newest_first(
-                ordered, fused, generation.doc_id, summaries, self.config.recency
+                ordered, fused, generation.doc_id, datelines, self.config.recency
             )
-        return Ranking(generation, tuple(ordered), _breakdown(bm25, dense, fused))
+        return Ranking(generation, tuple(ordered), fused, _places(bm25), _places(dense))
 
     def rank_plan(self, plan: SearchPlan, k: int, mode: Mode = "hybrid") -> Ranking:
         """`rank` with a question's plan (search/plan.py): its query, filters and time
@@ -129,10 +138,9 @@ class Retriever:
             as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
         )  # fmt: skip
 
-    def _summaries(self, generation: Generation, rows) -> dict:
-        """doc_id → DocumentSummary of the documents of `rows` (one read of the store)."""
-        doc_ids = {generation.doc_id(row) for row in rows}
-        return {summary.doc_id: summary for summary in self.index.store.summaries(doc_ids)}
+    def _datelines(self, generation: Generation, rows) -> dict:
+        """doc_id → Dateline of the documents of `rows` (one read of the store)."""
+        return self.index.store.datelines([generation.doc_id(row) for row in rows])
 
     def _allowed_rows(self, generation: Generation, filters: Filters | None) -> list[int] | None:
         if filters is None or not filters.active:
@@ -179,7 +187,7 @@ class Retriever:
         held = {generation.doc_id(row) for row in lifted}
         for doc_id, score in doc_scores.items():
             if doc_id not in held:
-                lifted[generation.rows_of({doc_id})[0]] = score
+                lifted[generation.first_row(doc_id)] = score
         return lifted
 
     def _fuse(self, mode, bm25, dense) -> dict[int, float]:
@@ -192,91 +200,6 @@ class Retriever:
         if self.config.fusion != "rrf":
             raise ValueError(f"fusion {self.config.fusion!r} is not one of {', '.join(FUSIONS)}")
         return rrf_fuse([[row for row, _ in bm25], [row for row, _ in dense]], self.config.rrf_k)
-
-    def _collapse(self, generation, ordered, breakdown, k, collapse, merge) -> list[Passage]:
-        store = self.index.store
-        results: list[dict] = []
-        owner: dict[str, int] = {}
-        for row in ordered:
-            doc_id = generation.doc_id(row)
-            if collapse and doc_id in owner:
-                held = results[owner[doc_id]]
-                if held["doc_id"] == doc_id:
-                    held["more_chunks"].append(generation.chunk_id(row))
-                continue
-            if len(results) == k:
-                break
-            chunk = store.chunk(generation.chunk_id(row))
-            if chunk is None:
-                continue  # removed from the store after this generation was built
-            near = [other for other, _ in store.near_duplicates(doc_id)] if merge else []
-            results.append(
-                {"row": row, "chunk": chunk, "doc_id": doc_id, "near": near, "more_chunks": []}
-            )
-            owner[doc_id] = len(results) - 1
-            for other in near:
-                owner.setdefault(other, len(results) - 1)
-        if merge:
-            first_row: dict[str, int] = {}
-            for row in ordered:
-                first_row.setdefault(generation.doc_id(row), row)
-            for item in results:
-                if item["near"]:
-                    self._original_first(item, generation, first_row)
-        documents: dict[str, Document | None] = {}
-        built = (self._passage(item, breakdown, documents) for item in results)
-        # A document removed between reading its chunk and its metadata is skipped.
-        kept = [passage for passage in built if passage is not None]
-        return [replace(passage, rank=rank) for rank, passage in enumerate(kept, 1)]
-
-    def _original_first(self, item: dict, generation: Generation, first_row: dict) -> None:
-        """Make the earliest-published report of a near-duplicate group the result (its
-        best-ranked chunk, or its first), and the others its "also in"."""
-        store = self.index.store
-        group = [item["doc_id"], *item["near"]]
-        dated = [s for s in store.summaries(group) if s.published is not None]
-        if not dated:
-            return
-        original = min(dated, key=lambda s: (s.published, s.doc_id)).doc_id
-        if original == item["doc_id"]:
-            return
-        row = first_row.get(original)
-        chunk = store.chunk(generation.chunk_id(row)) if row is not None else None
-        if chunk is None:
-            chunks = store.chunks(original)
-            chunk = chunks[0] if chunks else None
-        if chunk is None:
-            return
-        item.update(chunk=chunk, doc_id=original, more_chunks=[],
-                    near=[d for d in group if d != original])  # fmt: skip
-        if row is not None:
-            item["row"] = row
-
-    def _passage(self, item: dict, breakdown: dict[int, Scores], documents) -> Passage | None:
-        """`documents` caches documents by id for the duration of one search."""
-        store = self.index.store
-
-        def get(doc_id: str) -> Document | None:
-            if doc_id not in documents:
-                documents[doc_id] = store.get(doc_id)
-            return documents[doc_id]
-
-        chunk = item["chunk"]
-        document = get(chunk.doc_id)
-        if document is None:
-            return None
-        also_in = tuple(get(other).summary() for other in item["near"] if get(other))
-        return Passage(
-            rank=0,
-            chunk_id=chunk.chunk_id,
-            document=document.summary(),
-            text=chunk.text,
-            start=chunk.start,
-            end=chunk.end,
-            scores=breakdown[item["row"]],
-            also_in=also_in,
-            more_chunks=tuple(item["more_chunks"]),
-        )
 
 
 def _head(generation, ordered: list[int]) -> list[int]:
@@ -298,12 +221,10 @@ def _pairs(hits: list[Hit]) -> list[tuple[int, float]]:
     return [(hit.row, hit.score) for hit in hits]
 
 
-def _breakdown(bm25, dense, fused: dict[int, float]) -> dict[int, Scores]:
-    bm25_at = {row: (rank, score) for rank, (row, score) in enumerate(bm25, 1)}
-    dense_at = {row: (rank, score) for rank, (row, score) in enumerate(dense, 1)}
-    out = {}
-    for row, score in fused.items():
-        b_rank, b_score = bm25_at.get(row, (None, None))
-        d_rank, d_score = dense_at.get(row, (None, None))
-        out[row] = Scores(score, b_rank, b_score, d_rank, d_score)
-    return out
+def _places(pairs: list[tuple[int, float]]) -> dict[int, tuple[int, float]]:
+    """row → (1-based rank, score) of one side's (row, score) pairs, best first."""
+    return {row: (rank, score) for rank, (row, score) in enumerate(pairs, 1)}
+
+
+def _empty(generation: Generation) -> Ranking:
+    return Ranking(generation, (), {}, {}, {})

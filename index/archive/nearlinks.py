@@ -8,10 +8,12 @@ which all share bands, so cost O(n) links and rows instead of O(n²)."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 import numpy as np
 
 from index.archive import neardup
+from index.archive.batches import select_in
 
 MAX_CANDIDATES = 100
 MAX_LINKS = 10
@@ -60,3 +62,21 @@ def linked(db: sqlite3.Connection, doc_id: str, limit: int = MAX_LINKS):
         (doc_id, doc_id, limit),
     )
     return [(other, similarity) for other, similarity in rows]
+
+
+def linked_many(
+    db: sqlite3.Connection, doc_ids: Sequence[str], limit: int = MAX_LINKS
+) -> dict[str, list[tuple[str, float]]]:
+    """`linked` of each of `doc_ids` (an empty list for one without links), in one
+    read per batch of ids: the results of a question are many documents."""
+    found: dict[str, list[tuple[str, float]]] = {doc_id: [] for doc_id in doc_ids}
+    query = (
+        "SELECT doc_id, other_id, similarity FROM near_duplicates WHERE doc_id IN ({marks}) "
+        "UNION ALL SELECT other_id, doc_id, similarity FROM near_duplicates "
+        "WHERE other_id IN ({marks})"
+    )
+    for doc_id, other, similarity in select_in(db, query, doc_ids):
+        found[doc_id].append((other, similarity))
+    for doc_id, links in found.items():
+        found[doc_id] = sorted(links, key=lambda link: (-link[1], link[0]))[:limit]
+    return found

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_published ON documents (published);
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_external_id ON documents (external_id);
+-- Covering index for a ranking's reads of source and date (archive/datelines.py).
+CREATE INDEX IF NOT EXISTS documents_dateline ON documents (doc_id, source, published);
 CREATE TABLE IF NOT EXISTS aliases (
     canonical_url TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from index.archive import neardup, nearlinks
+from index.archive import datelines, neardup, nearlinks
+from index.archive.batches import select_in
 from index.archive.identity import same_article, separate_id
 from index.archive.prepared import Prepared, prepare
 from index.archive.rows import document_from_row as _document
@@ -25,7 +26,7 @@ from index.archive.rows import summary_from_row
 from index.archive.schema import SCHEMA
 from index.archive.transaction import Transaction
 from index.bylines import sql_author_match
-from index.documents import Chunk, Document, DocumentSummary
+from index.documents import Chunk, Dateline, Document, DocumentSummary
 from index.errors import StoreError, one_line
 from index.ids import canonical_url, make_chunk_id
 from index.text.chunking import Chunker
@@ -37,6 +38,13 @@ DB_NAME = "documents.sqlite"
 _DOC_COLUMNS = (
     "doc_id, title, title_derived, text, url, source, authors, published, language, "
     "external_id, origin, format, origin_index, origin_line, content_hash"
+)
+
+
+_CHUNK_SELECT = (
+    "SELECT c.chunk_id, c.doc_id, c.position, c.start_char, c.end_char, c.n_tokens, "
+    "substr(d.text, c.start_char + 1, c.end_char - c.start_char) "
+    "FROM chunks c JOIN documents d USING (doc_id) "
 )
 
 
@@ -144,6 +152,7 @@ class DocumentStore:
             prepared = [prepare(document, chunker) for document in documents]
         with self.transaction():
             self._check_chunking(chunker)
+            datelines.ensure_index(self._db)
             outcomes = [self._add_guarded(document, chunks) for document, chunks in prepared]
             if any(outcome.status in ("added", "updated", "separate") for outcome in outcomes):
                 self._bump_revision()
@@ -334,44 +343,45 @@ class DocumentStore:
         if doc_ids is None:
             rows = list(self._db.execute(query + order))
         else:
-            unique, rows = sorted(set(doc_ids)), []
-            for start in range(0, len(unique), 500):
-                batch = unique[start : start + 500]
-                where = f" WHERE doc_id IN ({','.join('?' * len(batch))})"
-                rows.extend(self._db.execute(query + where + order, batch))
+            rows = sorted(select_in(self._db, query + " WHERE doc_id IN ({marks})", doc_ids))
+            # The ORDER BY above, over all batches (sorts are stable).
+            rows.sort(key=lambda row: row[4] or "", reverse=True)
+            rows.sort(key=lambda row: row[4] is None)
         return [summary_from_row(row) for row in rows]
 
+    def datelines(self, doc_ids: Sequence[str]) -> dict[str, Dateline]:
+        """doc_id → Dateline of the stored documents among `doc_ids`: a ranking's light
+        read (index/archive/datelines.py), without the bylines `summaries` parses."""
+        return datelines.read(self._db, doc_ids)
+
     def chunk(self, chunk_id: str) -> Chunk | None:
-        row = self._db.execute(
-            "SELECT c.chunk_id, c.doc_id, c.position, c.start_char, c.end_char, c.n_tokens, "
-            "substr(d.text, c.start_char + 1, c.end_char - c.start_char) "
-            "FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id = ?",
-            (chunk_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        chunk_id, doc, position, start, end, n_tokens, text = row
-        return Chunk(chunk_id, doc, position, start, end, text, n_tokens)
+        return self.chunks_by_id([chunk_id]).get(chunk_id)
+
+    def chunks_by_id(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        """chunk_id → Chunk of the stored chunks among `chunk_ids`."""
+        rows = select_in(self._db, _CHUNK_SELECT + "WHERE c.chunk_id IN ({marks})", chunk_ids)
+        return {row[0]: _chunk(row) for row in rows}
 
     def chunks(self, doc_id: str | None = None) -> list[Chunk]:
         """Chunks of one document, or of all documents, in (doc_id, position) order."""
         where, params = ("WHERE c.doc_id = ?", (doc_id,)) if doc_id else ("", ())
-        rows = self._db.execute(
-            "SELECT c.chunk_id, c.doc_id, c.position, c.start_char, c.end_char, c.n_tokens, "
-            "substr(d.text, c.start_char + 1, c.end_char - c.start_char) "
-            f"FROM chunks c JOIN documents d USING (doc_id) {where} "
-            "ORDER BY c.doc_id, c.position",
-            params,
-        )
-        return [
-            Chunk(chunk_id, doc, position, start, end, text, n_tokens)
-            for chunk_id, doc, position, start, end, n_tokens, text in rows
-        ]
+        rows = self._db.execute(f"{_CHUNK_SELECT} {where} ORDER BY c.doc_id, c.position", params)
+        return [_chunk(row) for row in rows]
 
     def near_duplicates(self, doc_id: str) -> list[tuple[str, float]]:
         """(other doc_id, estimated Jaccard) for the most similar near-duplicates (at
         most nearlinks.MAX_LINKS), most similar first."""
         return nearlinks.linked(self._db, doc_id)
+
+    def near_duplicates_of(self, doc_ids: Sequence[str]) -> dict[str, list[tuple[str, float]]]:
+        """`near_duplicates` of each of `doc_ids`, read together."""
+        return nearlinks.linked_many(self._db, doc_ids)
+
+
+def _chunk(row: tuple) -> Chunk:
+    """A row of _CHUNK_SELECT → Chunk."""
+    chunk_id, doc_id, position, start, end, n_tokens, text = row
+    return Chunk(chunk_id, doc_id, position, start, end, text, n_tokens)
 
 
 def _rekeyed(chunk: Chunk, doc_id: str) -> Chunk:

@@ -65,6 +65,9 @@ class Generation:
         self._embedder = embedder
         self._doc_rows: dict[str, list[int]] = {}
         self._centroids: dict[str, np.ndarray] = {}
+        self._row_owner: np.ndarray | None = None
+        self._doc_number: dict[str, int] = {}
+        self._doc_list: list[str] = []
         for row, doc_id in enumerate(doc_ids):
             self._doc_rows.setdefault(doc_id, []).append(row)
 
@@ -95,7 +98,26 @@ class Generation:
 
     def rows_of(self, doc_ids: set[str]) -> list[int]:
         """Rows of the chunks of these documents, ascending."""
-        return sorted(row for doc_id in doc_ids for row in self._doc_rows.get(doc_id, ()))
+        owners = self._owners()
+        wanted = np.zeros(len(self._doc_number) + 1, dtype=bool)
+        wanted[[self._doc_number.get(d, -1) for d in doc_ids]] = True
+        wanted[-1] = False  # the place of ids this generation does not hold
+        return np.flatnonzero(wanted[owners]).tolist()
+
+    def _owners(self) -> np.ndarray:
+        """(rows,) int64: each row's document as a number (its place in `_doc_rows`),
+        so that a filter of many documents is one vectorised pass (an "until" date
+        keeps nearly the whole archive)."""
+        if self._row_owner is None:
+            self._doc_list = list(self._doc_rows)
+            numbers = {doc_id: number for number, doc_id in enumerate(self._doc_list)}
+            self._doc_number = numbers
+            self._row_owner = np.fromiter((numbers[d] for d in self.doc_ids), np.int64)
+        return self._row_owner
+
+    def first_row(self, doc_id: str) -> int:
+        """The row of the document's first chunk (KeyError if it has none here)."""
+        return self._doc_rows[doc_id][0]
 
     def bm25_ranking(
         self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
@@ -132,7 +154,10 @@ class Generation:
     ) -> list[tuple[str, float]]:
         """Top `depth` (doc_id, score) by BM25 over whole documents, best first, ties by
         doc_id; `allowed_rows` keeps the documents of those chunk rows."""
-        allowed = None if allowed_rows is None else {self.doc_ids[r] for r in allowed_rows}
+        allowed = None
+        if allowed_rows is not None:
+            numbers = np.unique(self._owners()[np.asarray(allowed_rows, dtype=np.int64)])
+            allowed = {self._doc_list[number] for number in numbers.tolist()}
         return self.documents.ranking(query, depth, allowed)
 
     def document_dense_scores(self, vector: np.ndarray, doc_ids: Sequence[str]) -> dict[str, float]:
@@ -148,14 +173,19 @@ class Generation:
         owners = np.repeat(np.arange(len(known)), [len(self._doc_rows[d]) for d in known])
         embedded = self.vectors.has_vector(rows)
         rows, owners = rows[embedded], owners[embedded]
-        cosines = self.vectors.vectors[rows] @ vector
-        bounds = np.searchsorted(owners, np.arange(len(known) + 1)).tolist()
-        found: dict[str, float] = {}
-        for owner, doc_id in enumerate(known):
-            own = cosines[bounds[owner] : bounds[owner + 1]]
-            if len(own):
-                found[doc_id] = float(np.sort(own)[-2:].mean())
-        return found
+        cosines = self.vectors.cosines(vector, rows)
+        # Each document's cosines best first: its best and second best are the first
+        # two of its run (the run of a document with one embedded chunk has one).
+        order = np.lexsort((-cosines, owners))
+        cosines, owners = cosines[order], owners[order]
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        counts = np.diff(np.r_[starts, len(owners)])
+        best = cosines[starts]
+        second = cosines[np.minimum(starts + 1, len(cosines) - 1)]
+        means = np.where(counts > 1, (best + second) / 2, best).tolist()
+        return {
+            known[owner]: mean for owner, mean in zip(owners[starts].tolist(), means, strict=True)
+        }
 
     def dense_ranking_of(
         self, vector: np.ndarray, depth: int, allowed_rows: Sequence[int] | None = None

@@ -70,6 +70,9 @@ class ShardedGeneration:
     def rows_of(self, doc_ids: set[str]) -> list[int]:
         return sorted(row for doc_id in doc_ids for row in self._doc_rows.get(doc_id, ()))
 
+    def first_row(self, doc_id: str) -> int:
+        return self._doc_rows[doc_id][0]
+
     def has_document(self, doc_id: str) -> bool:
         return doc_id in self._doc_rows
 

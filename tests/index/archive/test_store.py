@@ -106,3 +106,24 @@ def test_store_refuses_chunks_made_with_other_parameters(store, chunker, tokeniz
     other = Chunker(tokenizer, ChunkingConfig(max_tokens=120))
     with pytest.raises(StoreError, match="rebuild"):
         store.add([_doc(WIRE + " More.")], other)
+
+
+@pytest.mark.parametrize("batch", [2, 500])
+def test_batched_reads_equal_reads_one_by_one(store, chunker, demo_dir, monkeypatch, batch):
+    from index.archive import batches
+    from index.ingest.pipeline import load_sources
+
+    monkeypatch.setattr(batches, "BATCH", batch)  # 2: every read spans several batches
+    documents = [d for source in load_sources([str(demo_dir)]) for d in source.documents]
+    edited = _doc(WIRE + " Reporting by the wire desk.", url="https://b.example/2")
+    store.add([*documents, _doc(WIRE, url="https://a.example/1"), edited], chunker)
+    chunks = store.chunks()
+    assert store.chunks_by_id([c.chunk_id for c in chunks] + ["missing"]) == {
+        c.chunk_id: c for c in chunks
+    }
+    doc_ids = [s.doc_id for s in store.summaries()]
+    links = store.near_duplicates_of(doc_ids)
+    assert links == {doc_id: store.near_duplicates(doc_id) for doc_id in doc_ids}
+    assert links[edited.doc_id], "the edited wire copy is linked"
+    picked = doc_ids[::-2]
+    assert store.summaries(picked) == [s for s in store.summaries() if s.doc_id in picked]
