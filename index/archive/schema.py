@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS documents (
     minhash BLOB,
     ingested_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS documents_published ON documents (published);
+-- (published, doc_id): a date filter reads ids from the index alone (datelines.py).
+CREATE INDEX IF NOT EXISTS documents_published_doc ON documents (published, doc_id);
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_external_id ON documents (external_id);
 -- Covering index for a ranking's reads of source and date (archive/datelines.py).

@@ -17,6 +17,7 @@ import numpy as np
 from index.derived.bm25 import BM25Index
 from index.derived.documents_bm25 import DocumentIndex
 from index.derived.manifest import Manifest
+from index.derived.rowfilter import RowFilter, as_rows
 from index.derived.topk import top_rows
 from index.derived.vectors import VectorStore
 from index.text.analyzer import analyze
@@ -96,13 +97,13 @@ class Generation:
     def doc_id(self, row: int) -> str:
         return self.doc_ids[row]
 
-    def rows_of(self, doc_ids: set[str]) -> list[int]:
+    def rows_of(self, doc_ids: set[str]) -> RowFilter:
         """Rows of the chunks of these documents, ascending."""
         owners = self._owners()
         wanted = np.zeros(len(self._doc_number) + 1, dtype=bool)
         wanted[[self._doc_number.get(d, -1) for d in doc_ids]] = True
         wanted[-1] = False  # the place of ids this generation does not hold
-        return np.flatnonzero(wanted[owners]).tolist()
+        return RowFilter(np.flatnonzero(wanted[owners]))
 
     def _owners(self) -> np.ndarray:
         """(rows,) int64: each row's document as a number (its place in `_doc_rows`),
@@ -120,19 +121,23 @@ class Generation:
         return self._doc_rows[doc_id][0]
 
     def bm25_ranking(
-        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+        self, query: str, depth: int, allowed_rows: RowFilter | Sequence[int] | None = None
     ) -> list[Hit]:
         """Top `depth` chunks by BM25 score (> 0), best first, ties by chunk_id."""
         return self._top(self.bm25.scores(analyze(query)), depth, allowed_rows)
 
     def dense_ranking(
-        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+        self, query: str, depth: int, allowed_rows: RowFilter | Sequence[int] | None = None
     ) -> list[Hit]:
         """Top `depth` chunks by cosine to the embedded query, best first."""
         return self.dense_ranking_of(self.query_vector(query), depth, allowed_rows)
 
     def sides(
-        self, query: str, vector: np.ndarray, depth: int, allowed_rows: Sequence[int] | None = None
+        self,
+        query: str,
+        vector: np.ndarray,
+        depth: int,
+        allowed_rows: RowFilter | Sequence[int] | None = None,
     ) -> Sides:
         """`bm25_ranking`, `dense_ranking_of`, `document_bm25_ranking` and
         `document_dense_scores` of one question in one call."""
@@ -150,13 +155,13 @@ class Generation:
         return self._embedder().encode_query(query)
 
     def document_bm25_ranking(
-        self, query: str, depth: int, allowed_rows: Sequence[int] | None = None
+        self, query: str, depth: int, allowed_rows: RowFilter | Sequence[int] | None = None
     ) -> list[tuple[str, float]]:
         """Top `depth` (doc_id, score) by BM25 over whole documents, best first, ties by
         doc_id; `allowed_rows` keeps the documents of those chunk rows."""
         allowed = None
         if allowed_rows is not None:
-            numbers = np.unique(self._owners()[np.asarray(allowed_rows, dtype=np.int64)])
+            numbers = np.unique(self._owners()[as_rows(allowed_rows)])
             allowed = {self._doc_list[number] for number in numbers.tolist()}
         return self.documents.ranking(query, depth, allowed)
 
@@ -188,11 +193,11 @@ class Generation:
         }
 
     def dense_ranking_of(
-        self, vector: np.ndarray, depth: int, allowed_rows: Sequence[int] | None = None
+        self, vector: np.ndarray, depth: int, allowed_rows: RowFilter | Sequence[int] | None = None
     ) -> list[Hit]:
         """Top `depth` chunks by cosine to a (d,) L2-normalised vector, best first, ties
         by row."""
-        allowed = None if allowed_rows is None else np.asarray(sorted(allowed_rows), dtype=np.int64)
+        allowed = as_rows(allowed_rows)
         rows, scores = self.vectors.search(vector, depth, allowed)
         return [self._hit(int(row), float(score)) for row, score in zip(rows, scores, strict=True)]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.derived.rowfilter import as_rows
+
 
 def positive_rows(scores: np.ndarray, allowed_rows=None) -> tuple[np.ndarray, np.ndarray]:
     """(rows, scores) of the rows scoring above 0, ascending, among `allowed_rows` (None:
@@ -11,7 +13,7 @@ def positive_rows(scores: np.ndarray, allowed_rows=None) -> tuple[np.ndarray, np
     if allowed_rows is None:
         rows = np.flatnonzero(scores > 0)
         return rows, scores[rows]
-    rows = np.asarray(sorted(allowed_rows), dtype=np.int64)
+    rows = as_rows(allowed_rows)
     if not len(rows):
         return rows, scores[:0]
     subset = scores[rows]

@@ -20,6 +20,7 @@ import numpy as np
 from index.derived.collection import CollectionStats
 from index.derived.generation import Hit, Sides, documents_of
 from index.derived.manifest import Manifest
+from index.derived.rowfilter import RowFilter, as_rows
 from index.text.analyzer import analyze
 
 
@@ -67,8 +68,9 @@ class ShardedGeneration:
     def doc_id(self, row: int) -> str:
         return self.doc_ids[row]
 
-    def rows_of(self, doc_ids: set[str]) -> list[int]:
-        return sorted(row for doc_id in doc_ids for row in self._doc_rows.get(doc_id, ()))
+    def rows_of(self, doc_ids: set[str]) -> RowFilter:
+        rows = sorted(row for doc_id in doc_ids for row in self._doc_rows.get(doc_id, ()))
+        return RowFilter(np.asarray(rows, dtype=np.int64))
 
     def first_row(self, doc_id: str) -> int:
         return self._doc_rows[doc_id][0]
@@ -79,15 +81,16 @@ class ShardedGeneration:
     def _shard_of(self, row: int) -> int:
         return bisect.bisect_right(self._starts, row) - 1
 
-    def _local(self, allowed_rows: Sequence[int] | None) -> dict[int, list[int] | None]:
+    def _local(self, allowed_rows: RowFilter | Sequence[int] | None) -> dict[int, list[int] | None]:
         """Each shard's allowed local rows (None: all); shards with none are left out."""
         if allowed_rows is None:
             return dict.fromkeys(range(len(self._starts)))
-        local: dict[int, list[int]] = {}
-        for row in sorted(allowed_rows):
-            shard = self._shard_of(row)
-            local.setdefault(shard, []).append(row - self._starts[shard])
-        return local
+        rows = as_rows(allowed_rows)
+        owners = np.searchsorted(self._starts, rows, side="right") - 1
+        return {
+            shard: (rows[owners == shard] - self._starts[shard]).tolist()
+            for shard in np.unique(owners).tolist()
+        }
 
     def _ranked(self, method: str, first, depth: int, allowed_rows, key) -> list[Hit]:
         calls = {shard: (method, (first, depth, rows))

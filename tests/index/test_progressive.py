@@ -23,7 +23,7 @@ def _seen_by_a_reader(index_dir) -> dict:
             "bm25": len(generation.bm25_ranking(QUERY, 1000)),
             "dense": len(dense),
             "dense_rows": {hit.row for hit in dense},
-            "leads": {generation.rows_of({doc_id})[0] for doc_id in set(generation.doc_ids)},
+            "leads": {generation.first_row(doc_id) for doc_id in set(generation.doc_ids)},
         }
 
 
