@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 DENSE_WEIGHT = 0.5
+MIN_SPAN = 1e-9
 
 
 def _normalise(scored: Sequence[tuple[Hashable, float]]) -> dict:
@@ -13,8 +14,11 @@ def _normalise(scored: Sequence[tuple[Hashable, float]]) -> dict:
         return {}
     values = [score for _, score in scored]
     low, high = min(values), max(values)
-    span = high - low
-    return {row: (score - low) / span if span > 0 else 1.0 for row, score in scored}
+    if high == low:
+        return {row: 1.0 for row, _ in scored}
+    # As ranx does: scores closer than 1e-9 are near-ties, not the whole 0-1 range.
+    span = max(high - low, MIN_SPAN)
+    return {row: (score - low) / span for row, score in scored}
 
 
 def weighted_fuse(
