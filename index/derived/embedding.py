@@ -57,10 +57,11 @@ def query_threads() -> int:
 
 
 def limit_search_threads(threads: int) -> None:
-    """FAISS alone on `threads` threads, for a command that never embeds (`stories`)."""
-    import faiss
+    """FAISS alone on `threads` threads, for a command that never embeds (`stories`);
+    FAISS is not imported for this (an exact index never needs it)."""
+    from index.derived.vectors import set_search_threads
 
-    faiss.omp_set_num_threads(threads)
+    set_search_threads(threads)
 
 
 # The thread count a process asked for, applied to torch when (if ever) it loads.

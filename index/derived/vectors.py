@@ -1,18 +1,20 @@
-"""FAISS vector store over L2-normalised chunk embeddings (inner product = cosine).
+"""Vector store over L2-normalised chunk embeddings (inner product = cosine).
 
-Exact search (IndexFlatIP) while that is fast enough; past `HNSW_THRESHOLD` vectors an
-HNSW graph (Malkov & Yashunin, TPAMI 2018) with M=32, efConstruction=200 and
+Exact search while that is fast enough (one matrix-vector product over the transposed
+vectors; the files still hold a FAISS IndexFlatIP); past `HNSW_THRESHOLD` vectors a
+FAISS HNSW graph (Malkov & Yashunin, TPAMI 2018) with M=32, efConstruction=200 and
 efSearch=128, which measured recall@10 ≥ 0.98 against exact search here
 (docs/benchmarks.md). Filtered searches score the allowed rows exactly, so a filter
 never starves the top-k.
 
 A progressive generation (index/derived/builder.py) holds vectors for some rows only,
-`ready` (the rest are zero rows, filled in by a later generation): its FAISS index is
-exact over the ready rows, and the other rows are never returned.
+`ready` (the rest are zero rows, filled in by a later generation): it is searched
+exactly over the ready rows, and the other rows are never returned.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,10 @@ HNSW_EF_SEARCH = 128
 
 
 READY_FILE = "vectors_ready.npy"
+# The first bytes FAISS writes for an IndexFlatIP.
+FLAT_FOURCC = b"IxFI"
+# The thread count a process asked FAISS to search on, applied when it loads.
+_SEARCH_THREADS: list[int] = []
 
 
 class VectorStore:
@@ -31,8 +37,10 @@ class VectorStore:
     `ready`: (m,) int64 ascending rows that have a vector, or None for every row."""
 
     def __init__(self, vectors: np.ndarray, index=None, ready: np.ndarray | None = None):
+        """`index`: the FAISS HNSW index, or None for exact search (a flat index is
+        written for the files' sake but never needed in memory)."""
         self.vectors = vectors
-        self._index = index
+        self._index = index if index is not None and "HNSW" in type(index).__name__ else None
         self.ready = ready
         self._mask: np.ndarray | None = None
         self._columns: np.ndarray | None = None
@@ -53,9 +61,7 @@ class VectorStore:
 
     @property
     def kind(self) -> str:
-        return (
-            "hnsw" if self._index is not None and "HNSW" in type(self._index).__name__ else "flat"
-        )
+        return "flat" if self._index is None else "hnsw"
 
     @classmethod
     def build(
@@ -67,21 +73,15 @@ class VectorStore:
         """`ready` as in the class; a partial store is always exact (IndexFlatIP over
         the ready rows): it is served only until the next generation replaces it, so
         an HNSW graph would cost more to build than it saves."""
-        import faiss
-
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        dims = vectors.shape[1]
         if ready is not None:
-            ready = np.asarray(ready, dtype=np.int64)
-            index = faiss.IndexFlatIP(dims)
-            index.add(vectors[ready])
-            return cls(vectors, index, ready)
-        if len(vectors) >= hnsw_threshold:
-            faiss.omp_set_num_threads(2)
-            index = faiss.IndexHNSWFlat(dims, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        else:
-            index = faiss.IndexFlatIP(dims)
+            return cls(vectors, None, np.asarray(ready, dtype=np.int64))
+        if len(vectors) < hnsw_threshold:
+            return cls(vectors)
+        faiss = _faiss()
+        faiss.omp_set_num_threads(2)
+        index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         index.add(vectors)
         return cls(vectors, index)
 
@@ -146,19 +146,43 @@ class VectorStore:
         return self.vectors @ query
 
     def save(self, folder: Path) -> None:
-        import faiss
-
+        """vectors.npy, vectors.faiss (IndexFlatIP over the ready rows, or the HNSW
+        graph) and, for a partial store, vectors_ready.npy."""
+        faiss = _faiss()
         np.save(folder / "vectors.npy", self.vectors)
-        faiss.write_index(self._index, str(folder / "vectors.faiss"))
+        index = self._index
+        if index is None:
+            index = faiss.IndexFlatIP(self.vectors.shape[1])
+            index.add(np.ascontiguousarray(self.vectors if self.ready is None
+                                           else self.vectors[self.ready]))  # fmt: skip
+        faiss.write_index(index, str(folder / "vectors.faiss"))
         if self.ready is not None:
             np.save(folder / READY_FILE, self.ready)
 
     @classmethod
     def load(cls, folder: Path) -> VectorStore:
-        import faiss
-
+        """An exact store is served from vectors.npy alone, so a question on it never
+        imports FAISS (a quarter of a second of a cold start); an HNSW graph is read."""
         vectors = np.load(folder / "vectors.npy", mmap_mode="r")
         ready_file = folder / READY_FILE
         ready = np.load(ready_file) if ready_file.exists() else None
-        index = faiss.read_index(str(folder / "vectors.faiss"))
+        path = folder / "vectors.faiss"
+        with open(path, "rb") as handle:
+            flat = handle.read(4) == FLAT_FOURCC
+        index = None if flat else _faiss().read_index(str(path))
         return cls(np.asarray(vectors), index, ready)
+
+
+def set_search_threads(threads: int) -> None:
+    """FAISS's threads for searching: applied now if FAISS is loaded, else when it is."""
+    _SEARCH_THREADS[:] = [threads]
+    if "faiss" in sys.modules:
+        sys.modules["faiss"].omp_set_num_threads(threads)
+
+
+def _faiss():
+    import faiss
+
+    if _SEARCH_THREADS:
+        faiss.omp_set_num_threads(_SEARCH_THREADS[0])
+    return faiss

@@ -48,9 +48,9 @@ class ShardServer:
     """The body of one shard actor: the shard's vectors and BM25 matrix in memory."""
 
     def __init__(self, folder: str) -> None:
-        import faiss
+        from index.derived.vectors import set_search_threads
 
-        faiss.omp_set_num_threads(1)  # one thread per question, as on one machine
+        set_search_threads(1)  # one thread per question, as on one machine
         self.generation = load_shard(Path(folder))
 
     def call(self, method: str, *args):

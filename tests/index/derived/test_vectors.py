@@ -37,6 +37,9 @@ def test_exact_search_finds_what_faiss_finds(rows, k, seed):
 def _assert_top(found: np.ndarray, kept_rows: np.ndarray, all_scores: np.ndarray) -> None:
     """`found` holds the best of the kept rows, best first, up to float rounding (the
     product's summation order may differ from numpy's by 1e-7, enough to swap a near-tie)."""
+    if not len(found):
+        assert not len(kept_rows)
+        return
     left_out = np.setdiff1d(kept_rows, found)
     lowest_found = all_scores[found].min()
     assert not len(left_out) or all_scores[left_out].max() <= lowest_found + 1e-6
@@ -88,3 +91,18 @@ def test_a_filtered_search_is_the_exact_top_k_of_the_kept_rows(seed, keep, k):
     assert len(rows) == min(k, len(allowed)) and set(rows.tolist()) <= set(allowed.tolist())
     np.testing.assert_allclose(scores, vectors[rows] @ query, atol=1e-6)
     _assert_top(rows, allowed, vectors @ query)
+
+
+def test_an_exact_store_round_trips_through_its_files_without_faiss_in_memory(tmp_path):
+    vectors = _unit(120)
+    ready = np.arange(0, 120, 2)
+    for kept in (None, ready):
+        folder = tmp_path / ("all" if kept is None else "partial")
+        folder.mkdir()
+        VectorStore.build(vectors, ready=kept).save(folder)
+        loaded = VectorStore.load(folder)
+        assert loaded.kind == "flat" and loaded._index is None
+        written = faiss.read_index(str(folder / "vectors.faiss"))
+        assert written.ntotal == (120 if kept is None else len(ready))
+        rows, _ = loaded.search(vectors[4], 5)
+        assert rows[0] == 4 and (kept is None or set(rows.tolist()) <= set(ready.tolist()))
