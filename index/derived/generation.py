@@ -141,13 +141,15 @@ class Generation:
     ) -> Sides:
         """`bm25_ranking`, `dense_ranking_of`, `document_bm25_ranking` and
         `document_dense_scores` of one question in one call."""
-        dense = self.dense_ranking_of(vector, depth, allowed_rows)
+        # An exact store scores every row once for both dense sides.
+        cosines = self.vectors.exact_cosines(vector)
+        dense = self._dense_hits(vector, depth, allowed_rows, cosines)
         found = list(dict.fromkeys(hit.doc_id for hit in dense))
         return Sides(
             self.bm25_ranking(query, depth, allowed_rows),
             dense,
             self.document_bm25_ranking(query, depth, allowed_rows),
-            self.document_dense_scores(vector, found),
+            self._document_dense(vector, found, cosines),
         )
 
     def query_vector(self, query: str) -> np.ndarray:
@@ -171,6 +173,12 @@ class Generation:
         outranks one that mentions it once, as SumP aggregation does (Dai & Callan,
         "Deeper Text Understanding for IR with Contextual Neural Language Modeling",
         SIGIR 2019). Documents without an embedded chunk are left out."""
+        return self._document_dense(vector, doc_ids, None)
+
+    def _document_dense(
+        self, vector: np.ndarray, doc_ids: Sequence[str], every: np.ndarray | None
+    ) -> dict[str, float]:
+        """`document_dense_scores`, reading cosines from `every` row's when given."""
         known = [doc_id for doc_id in doc_ids if doc_id in self._doc_rows]
         rows = np.asarray([r for d in known for r in self._doc_rows[d]], dtype=np.int64)
         if not len(rows):
@@ -178,7 +186,7 @@ class Generation:
         owners = np.repeat(np.arange(len(known)), [len(self._doc_rows[d]) for d in known])
         embedded = self.vectors.has_vector(rows)
         rows, owners = rows[embedded], owners[embedded]
-        cosines = self.vectors.cosines(vector, rows)
+        cosines = every[rows] if every is not None else self.vectors.vectors[rows] @ vector
         # Each document's cosines best first: its best and second best are the first
         # two of its run (the run of a document with one embedded chunk has one).
         order = np.lexsort((-cosines, owners))
@@ -197,8 +205,10 @@ class Generation:
     ) -> list[Hit]:
         """Top `depth` chunks by cosine to a (d,) L2-normalised vector, best first, ties
         by row."""
-        allowed = as_rows(allowed_rows)
-        rows, scores = self.vectors.search(vector, depth, allowed)
+        return self._dense_hits(vector, depth, allowed_rows, None)
+
+    def _dense_hits(self, vector, depth: int, allowed_rows, cosines) -> list[Hit]:
+        rows, scores = self.vectors.search(vector, depth, as_rows(allowed_rows), cosines)
         return [self._hit(int(row), float(score)) for row, score in zip(rows, scores, strict=True)]
 
     def _hit(self, row: int, score: float) -> Hit:

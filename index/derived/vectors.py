@@ -37,15 +37,13 @@ class VectorStore:
     `ready`: (m,) int64 ascending rows that have a vector, or None for every row."""
 
     def __init__(self, vectors: np.ndarray, index=None, ready: np.ndarray | None = None):
-        """`index`: the FAISS HNSW index, or None for exact search (a flat index is
-        written for the files' sake but never needed in memory)."""
+        """`index`: the FAISS HNSW index, or None for exact search (its files hold an
+        IndexFlatIP, which is never needed in memory)."""
         self.vectors = vectors
-        self._index = index if index is not None and "HNSW" in type(index).__name__ else None
+        self._index = index
         self.ready = ready
         self._mask: np.ndarray | None = None
         self._columns: np.ndarray | None = None
-        # (query, its (n,) exact scores) of the latest exact search, for `cosines`.
-        self._latest: tuple[np.ndarray, np.ndarray] | None = None
         if ready is not None:
             self._mask = np.zeros(len(vectors), dtype=bool)
             self._mask[ready] = True
@@ -86,9 +84,14 @@ class VectorStore:
         return cls(vectors, index)
 
     def search(
-        self, query: np.ndarray, k: int, allowed_rows: np.ndarray | None = None
+        self,
+        query: np.ndarray,
+        k: int,
+        allowed_rows: np.ndarray | None = None,
+        cosines: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (rows, scores) for a (d,) query, best first, ties by row."""
+        """Top-k (rows, scores) for a (d,) query, best first, ties by row. `cosines`:
+        this query's `exact_cosines`, when the caller already has them."""
         if self.ready_count == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if allowed_rows is not None:
@@ -96,12 +99,12 @@ class VectorStore:
             if self.kind == "flat" and len(allowed_rows):
                 keep = np.zeros(len(self.vectors), dtype=bool)
                 keep[allowed_rows] = True
-                return self._exact(query, min(k, len(allowed_rows)), keep)
+                return self._exact(query, min(k, len(allowed_rows)), keep, cosines)
             scores = self.vectors[allowed_rows] @ query
             order = np.lexsort((allowed_rows, -scores))[:k]
             return allowed_rows[order].astype(np.int64), scores[order].astype(np.float32)
         if self.kind == "flat":
-            return self._exact(query, min(k, self.ready_count), self._mask)
+            return self._exact(query, min(k, self.ready_count), self._mask, cosines)
         self._index.hnsw.efSearch = max(HNSW_EF_SEARCH, k)
         scores, rows = self._index.search(
             query.reshape(1, -1).astype(np.float32), min(k, self.ready_count)
@@ -113,37 +116,32 @@ class VectorStore:
         order = np.lexsort((rows, -scores))
         return rows[order].astype(np.int64), scores[order].astype(np.float32)
 
-    def _exact(
-        self, query: np.ndarray, k: int, keep: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Exact top-k over the rows `keep` (n,) bool marks (None: all), ties by row
-        (also at the cut); k at most the rows kept. One question against the (d, n)
-        transposed matrix is a streaming matrix-vector product: 0.6 ms over 15k chunks
-        where IndexFlatIP's vector-by-vector scan took 1.5 ms and gathering a filter's
-        rows more (docs/benchmarks.md); the copy is made at the first question."""
+    def exact_cosines(self, query: np.ndarray) -> np.ndarray | None:
+        """(n,) float32 cosine of every row to the query for an exact store (0 for a row
+        without a vector), None for HNSW. One question against the (d, n) transposed
+        matrix is a streaming matrix-vector product: 0.6 ms over 15k chunks where
+        IndexFlatIP's vector-by-vector scan took 1.5 ms (docs/benchmarks.md); the copy
+        is made at the first question."""
+        if self.kind != "flat":
+            return None
         if self._columns is None:
             self._columns = np.ascontiguousarray(self.vectors.T)
-        cosines = np.asarray(query, dtype=np.float32) @ self._columns
-        self._latest = (query, cosines)
+        return np.asarray(query, dtype=np.float32) @ self._columns
+
+    def _exact(
+        self, query: np.ndarray, k: int, keep: np.ndarray | None, cosines: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact top-k over the rows `keep` (n,) bool marks (None: all), ties by row
+        (also at the cut); k at most the rows kept. A filter masks the product rather
+        than gathering its rows."""
+        if cosines is None:
+            cosines = self.exact_cosines(query)
         scores = cosines if keep is None else np.where(keep, cosines, -np.inf)
         kth = -np.partition(-scores, k - 1)[k - 1]
         above = np.flatnonzero(scores > kth)
         rows = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
         order = np.lexsort((rows, -scores[rows]))
         return rows[order].astype(np.int64), scores[rows[order]].astype(np.float32)
-
-    def cosines(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """(len(rows),) float32 cosine of each row (all with vectors) to the query: read
-        from the latest exact search when it was for this very query array, as a
-        question's document scores follow its dense search."""
-        latest = self._latest
-        if latest is not None and latest[0] is query:
-            return latest[1][rows]
-        return self.vectors[rows] @ query
-
-    def scores(self, query: np.ndarray) -> np.ndarray:
-        """(n,) exact cosine of every row to the query (0 for a row without a vector)."""
-        return self.vectors @ query
 
     def save(self, folder: Path) -> None:
         """vectors.npy, vectors.faiss (IndexFlatIP over the ready rows, or the HNSW
