@@ -11,8 +11,9 @@ generation), by every article's lead, and whole. Both sides are timed on the sam
 thing, each question's top 10, every question ROUNDS times (newsdesk on one thread,
 txtai with its default threads), with nDCG@10 and Recall@10 of those very lists;
 newsdesk also times `Newsdesk.search` and `ask` dated at each question's date (time
-words, recency, outlets). Prints one JSON object with both sides and the build cost
-per article and per word piece, for docs/benchmarks.md.
+words, recency, outlets). Questions are embedded in int8 unless
+NEWSDESK_QUESTION_PRECISION=float32 (the JSON says which). Prints one JSON object with
+both sides and the build cost per article and per word piece, for docs/benchmarks.md.
 
 `--index FOLDER` serves an evaluation index of the cut built before (a folder of the
 evaluation cache, with its eval_ids.json) instead of building one: query, ask and
@@ -138,12 +139,14 @@ def time_queries(index_dir: Path, cut: Path) -> dict:
             desk.ask(query.text, as_of=as_of(query))
             asks.append((time.perf_counter() - began) * 1000)
         info = desk.info()
+        precision = desk.index.embedder.question_precision
     scored = labeled_queries(dataset, labels, None)
     runs = [_run(q.query_id, found[q.query_id]) for q in scored]
     means, _ = ir_scores({q.query_id: labels[q.query_id] for q in scored}, runs, "hybrid")
     return {"query": percentiles(plain), "search_as_of": percentiles(dated),
             "ask": percentiles(asks), "rounds": ROUNDS,
             "ndcg@10": round(means["ndcg@10"], 3), "recall@10": round(means["recall@10"], 3),
+            "question_precision": precision,
             "articles": info["documents"], "chunks": info["chunks"],
             "word_pieces": info["tokens"]}  # fmt: skip
 

@@ -65,9 +65,12 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
         results.append(result)
         print(f"newsdesk eval: {mode}: {len(runs)} queries in {result.seconds:.0f} s",
               file=sys.stderr, flush=True)  # fmt: skip
+    embedder = index.embedder
+    questions = {"backend": embedder.query_backend, "precision": embedder.question_precision}
     index.close()
     configuration = {
         "index": json.loads(params.fingerprint()),
+        "questions": questions,
         "retrieval": asdict(retrieval),
         "answer": {**asdict(options.answering), "signals": sorted(options.answering.signals)},
         "diversify": options.diversify,

@@ -55,13 +55,22 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
+def _questions(configuration: dict) -> str:
+    """How questions were embedded, when the report says (older reports do not)."""
+    questions = configuration.get("questions")
+    if not questions:
+        return ""
+    return f", questions embedded by {questions['backend']} in {questions['precision']}"
+
+
 def markdown(report: EvalReport) -> str:
     metrics = table_metrics(report.configuration.get("k", 10))
     lines = [
         f"# Evaluation: {report.dataset}",
         "",
         f"{report.queries} labeled queries ({report.layout} layout); {report.created_at}; "
-        f"{report.machine}; model {report.configuration['index']['model']}.",
+        f"{report.machine}; model {report.configuration['index']['model']}"
+        f"{_questions(report.configuration)}.",
         "",
         "| mode | " + " | ".join(metrics) + " | seconds |",
         "|---" * (len(metrics) + 2) + "|",

@@ -55,6 +55,8 @@ def test_eval_writes_a_sane_report_and_is_reproducible(mini_dataset, cache_root,
         assert 0.0 <= figures["answers"]["nothing_found_rate"] <= 0.5
         assert len(report["per_query"][mode]) == 8
     assert report["configuration"]["index"]["chunking"]["max_tokens"] == 200
+    # A report says how its questions were embedded: int8 and float32 rank a little apart.
+    assert report["configuration"]["questions"] == {"backend": "onnx", "precision": "int8"}
     assert {c["baseline"] for c in report["comparisons"]} == {"bm25", "dense"}
     assert all(0.0 <= c["p_value"] <= 1.0 for c in report["comparisons"])
     rows = (tmp_path / "one" / "per_query.jsonl").read_text().splitlines()
@@ -63,6 +65,7 @@ def test_eval_writes_a_sane_report_and_is_reproducible(mini_dataset, cache_root,
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
     markdown = (tmp_path / "one" / "report.md").read_text()
     assert "| hybrid |" in markdown and "paired t-test" in markdown
+    assert "questions embedded by onnx in int8" in markdown
 
     indexes_before = sorted(p.name for p in cache_root.iterdir())
     second = _eval_cli(mini_dataset, tmp_path / "two", cache_root,
