@@ -77,16 +77,15 @@ def _input_ranges(model, products: list, calibration: Sequence[Sequence[int]]) -
     import onnx
     import onnxruntime
 
+    from index.derived.bert_onnx import session_options
+
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
     names = list(dict.fromkeys(node.input[0] for node in products))
     for name in names:
         probe.graph.output.append(onnx.helper.make_empty_tensor_value_info(name))
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.log_severity_level = 3
     session = onnxruntime.InferenceSession(
-        probe.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        probe.SerializeToString(), session_options(1), providers=["CPUExecutionProvider"]
     )
     ranges: dict[str, np.ndarray] = {}
     for pieces in calibration:

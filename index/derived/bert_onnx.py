@@ -31,6 +31,12 @@ BATCH = 16
 PRECISIONS = ("int8", "float32")
 
 
+def check_precision(precision: str) -> None:
+    """ValueError naming `precision` unless it is one the question graph comes in."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"question precision {precision!r}: expected 'int8' or 'float32'")
+
+
 def cache_folder() -> Path:
     """Where question graphs are kept: NEWSDESK_CACHE_DIR, else the user's cache."""
     if os.environ.get("NEWSDESK_CACHE_DIR"):
@@ -70,8 +76,7 @@ class OnnxBert:
     ) -> None:
         from tokenizers import Tokenizer
 
-        if precision not in PRECISIONS:
-            raise ValueError(f"question precision {precision!r}: expected 'int8' or 'float32'")
+        check_precision(precision)
         self.precision = precision
         self._tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=max_tokens)
@@ -114,6 +119,18 @@ class OnnxBert:
         return self._session.run(["mean"], {"input_ids": ids, "attention_mask": mask})[0]
 
 
+def session_options(threads: int):
+    """ONNX Runtime options for a graph on `threads` threads, one operator at a time."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3  # errors only: its warnings are about fusions it skipped
+    return options
+
+
 def _session(
     model_path: str, threads: int, folder: Path, precision: str, write: Callable[[str], bytes]
 ):
@@ -122,11 +139,7 @@ def _session(
     import onnxruntime
     from onnxruntime.capi import onnxruntime_pybind11_state as failures
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-    options.log_severity_level = 3  # errors only: its warnings are about fusions it skipped
+    options = session_options(threads)
     providers = ["CPUExecutionProvider"]
     # ONNX Runtime's fused SkipLayerNormalization made the int8 graph 13 % slower on one
     # thread than the plain Add and LayerNormalization it replaces (docs/benchmarks.md).

@@ -107,13 +107,13 @@ class Embedder:
         import os
 
         from index.derived import bert_graph
+        from index.derived.bert_onnx import check_precision
 
         query_backend = query_backend or os.environ.get("NEWSDESK_QUERY_BACKEND") or "auto"
         if query_backend not in ("auto", "torch"):
             raise ValueError(f"query backend {query_backend!r}: expected 'auto' or 'torch'")
         precision = question_precision or os.environ.get("NEWSDESK_QUESTION_PRECISION") or "int8"
-        if precision not in ("int8", "float32"):
-            raise ValueError(f"question precision {precision!r}: expected 'int8' or 'float32'")
+        check_precision(precision)
         self.name = model or DEFAULT_MODEL
         self._path = resolve_model(model)
         if dtype == "auto":
