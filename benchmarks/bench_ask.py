@@ -3,9 +3,9 @@
     python benchmarks/bench_ask.py DATASET_DIR [--queries N] [--as-of]
 
 The dataset is indexed through `newsdesk eval`'s cache; the first N queries (after one
-warm-up question) are asked through `Newsdesk`-equivalent plumbing with one torch
-thread, as the app serves them; p50/p95 in milliseconds, and how many texts were
-embedded per question (the question once, each candidate sentence once).
+warm-up question) are asked through `Newsdesk`-equivalent plumbing with one thread,
+as the app serves them; p50/p95 in milliseconds, how many (question, span) pairs the
+answer scorer read per question and the scorer's own time.
 """
 
 from __future__ import annotations
@@ -33,27 +33,33 @@ def main() -> None:
     limit_threads(1)
     dataset = load_dataset(args.dataset)
     index, _ = prepare_index(dataset, IndexParams())
-    answerer = Answerer(Retriever(index), lambda: index.embedder)
-    embedder = index.embedder
-    encoded: list[int] = []
-    original = embedder.encode
+    answerer = Answerer(Retriever(index))
+    scorer = answerer.scorer
+    pairs: list[int] = []
+    scoring: list[float] = []
+    original = scorer.score
 
-    def counting(texts, progress=False):
-        encoded.append(len(texts))
-        return original(texts, progress)
+    def counting(question, texts):
+        began = time.perf_counter()
+        scores = original(question, texts)
+        pairs.append(len(texts))
+        scoring.append((time.perf_counter() - began) * 1000)
+        return scores
 
-    embedder.encode = counting
+    scorer.score = counting
     queries = [q for q in dataset.queries if q.text.strip()][: args.queries + 1]
-    samples, per_question = [], []
+    samples, per_question, scorer_ms = [], [], []
     for number, query in enumerate(queries):
         as_of = end_of_day(query.date) if args.as_of and query.date else None
         plan = make_plan(query.text, None, as_of, question_dates=True, diversify=True)
-        encoded.clear()
+        pairs.clear()
+        scoring.clear()
         started = time.perf_counter()
         answerer.ask(query.text, 5, "hybrid", plan=plan)
-        if number:  # the first question loads the model
+        if number:  # the first question loads the models
             samples.append((time.perf_counter() - started) * 1000)
-            per_question.append(sum(encoded))
+            per_question.append(sum(pairs))
+            scorer_ms.append(sum(scoring))
     samples.sort()
     p95 = samples[max(0, round(0.95 * len(samples)) - 1)]
     print(
@@ -61,7 +67,8 @@ def main() -> None:
     )
     print(f"ask on {dataset.name} ({index.manifest().chunks:,} chunks), {len(samples)} questions, "
           f"as_of={args.as_of}: p50 {statistics.median(samples):.0f} ms, p95 {p95:.0f} ms; "
-          f"texts embedded per question: mean {statistics.mean(per_question):.1f}")  # fmt: skip
+          f"pairs scored per question: mean {statistics.mean(per_question):.1f}, "
+          f"scorer p50 {statistics.median(scorer_ms):.0f} ms")  # fmt: skip
     index.close()
 
 

@@ -3,7 +3,9 @@ verbatim answers, and questions the corpus cannot answer (`answers` empty), each
 optionally asked as of a date. Scored on answers, not on document ids, so it survives
 re-ingesting the corpus.
 
-File: JSON lines of {"id", "kind", "question", "answers": [...], "as_of"?}.
+File: JSON lines of {"id", "kind", "question", "answers": [...], "as_of"?, "split"?}.
+`split` is "tune" for the questions the answer policy may be fitted on and "test"
+(the default) for the ones it must never see (docs/evaluation.md reports both).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class AnswerQuestion:
     question: str
     answers: tuple[str, ...]
     as_of: datetime | None = None
+    split: str = "test"
 
     @property
     def answerable(self) -> bool:
@@ -46,7 +49,11 @@ class AnswerSetResult:
     misses: tuple[str, ...]
 
 
-def load_answer_set(path: str | Path) -> list[AnswerQuestion]:
+SPLITS = ("tune", "test")
+
+
+def load_answer_set(path: str | Path, split: str | None = None) -> list[AnswerQuestion]:
+    """The questions of the file, or of one `split` of it."""
     path = Path(path)
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -61,11 +68,18 @@ def load_answer_set(path: str | Path) -> list[AnswerQuestion]:
                     str(record["question"]),
                     tuple(record.get("answers") or ()),
                     parse_date(record.get("as_of")),
+                    _split(record.get("split", "test")),
                 )  # fmt: skip
             )
         except (ValueError, KeyError, TypeError) as error:
             raise DatasetError(f"{path}:{number}: {error}") from None
-    return questions
+    return [q for q in questions if split is None or q.split == split]
+
+
+def _split(value: object) -> str:
+    if value not in SPLITS:
+        raise ValueError(f"split {value!r} is not one of {', '.join(SPLITS)}")
+    return str(value)
 
 
 def contains_answer(answer: Answer, expected: tuple[str, ...]) -> bool:

@@ -12,14 +12,21 @@ from index.text.analyzer import analyze
 
 PASSAGES = 10
 ANSWER_WEIGHT = 2.0
+# The answer phrase (the fact the answer marks) is the answerer's own pick of what
+# answers; a choice it matches gets this much more. Set by hand, not tuned.
+PHRASE_WEIGHT = 2.0
 
 
 def choice_support(
-    choices: Sequence[str], passage_texts: Sequence[str], answer_text: str | None
+    choices: Sequence[str],
+    passage_texts: Sequence[str],
+    answer_text: str | None,
+    phrase: str | None = None,
 ) -> tuple[float, ...]:
     """Each choice's support: Σ over the top passages of 1/rank × match, plus
-    ANSWER_WEIGHT × match in the extractive answer; match is 1 for the choice's text
-    verbatim (whitespace- and case-normalised), else the share of its terms present."""
+    ANSWER_WEIGHT × match in the extractive answer, plus PHRASE_WEIGHT × match with
+    the answer phrase; match is 1 for the choice's text verbatim (whitespace- and
+    case-normalised), else the share of its terms present."""
     texts = [normalize_text(t) for t in passage_texts[:PASSAGES]]
     terms = [set(analyze(t)) for t in passage_texts[:PASSAGES]]
     answer = normalize_text(answer_text or "")
@@ -33,8 +40,19 @@ def choice_support(
         )
         if answer:
             score += ANSWER_WEIGHT * _match(wanted, own, answer, answer_terms)
+        if phrase:
+            score += PHRASE_WEIGHT * _phrase_match(wanted, own, phrase)
         support.append(score)
     return tuple(support)
+
+
+def _phrase_match(wanted: str, own: set[str], phrase: str) -> float:
+    """1 when the choice and the phrase hold each other (either way: "Netflix" and
+    "Netflix Inc."), else the share of the choice's terms in the phrase."""
+    said = normalize_text(phrase)
+    if wanted and (wanted in said or said in wanted):
+        return 1.0
+    return _match(wanted, own, said, set(analyze(phrase)))
 
 
 def _match(wanted: str, own: set[str], text: str, held: set[str]) -> float:

@@ -14,7 +14,7 @@ from eval.metrics import answer_scores, ir_scores
 from eval.prepare import IndexParams, doc_labels, prepare_index
 from eval.report import EvalReport, ModeResult
 from eval.runner import labeled_queries, run_mode
-from search.answer import AnswerConfig
+from search.answering.policy import AnswerPolicy
 from search.retriever import RetrievalConfig
 
 COMPARE_METRIC = "ndcg@10"
@@ -37,7 +37,7 @@ class EvalOptions:
     cache_root: Path | None = None
     progress: bool = False
     k: int = 10
-    answering: AnswerConfig = field(default_factory=AnswerConfig)
+    answering: AnswerPolicy = field(default_factory=AnswerPolicy)
     diversify: bool = False
     question_dates: bool = True
 
@@ -72,7 +72,7 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
         "index": json.loads(params.fingerprint()),
         "questions": questions,
         "retrieval": asdict(retrieval),
-        "answer": {**asdict(options.answering), "signals": sorted(options.answering.signals)},
+        "answer": _answer_configuration(options.answering),
         "diversify": options.diversify,
         "question_dates": options.question_dates,
         "as_of": as_of,
@@ -83,6 +83,14 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
     comparisons = _comparisons(results, options.baseline_report)
     return EvalReport(dataset.name, dataset.layout, len(queries), configuration, results,
                       comparisons, round(build_seconds, 1))  # fmt: skip
+
+
+def _answer_configuration(policy: AnswerPolicy) -> dict:
+    """The answer policy as run, its scorer named (the default resolved to its model)."""
+    from index.derived.cross_encoder import DEFAULT_SCORER
+
+    named = policy.scorer or f"cross-encoder/{DEFAULT_SCORER} (int8 onnx)"
+    return {**asdict(policy), "scorer": named}
 
 
 def _comparisons(results: list[ModeResult], baseline_report: Path | None) -> list[Comparison]:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, replace
 from eval.choices import choice_credit, choice_support
 from eval.datasets import Dataset, Query
 from index.newsindex import NewsIndex
-from search.answer import AnswerConfig, Answerer
+from search.answer import Answerer
+from search.answering.policy import AnswerPolicy
+from search.answering.scorer import Scorer
 from search.plan import SearchPlan, make_plan
 from search.retriever import RetrievalConfig, Retriever
 from search.types import MODES, end_of_day
@@ -58,12 +60,13 @@ def run_mode(
     config: RetrievalConfig | None = None,
     as_of: bool = False,
     with_answers: bool = False,
-    answering: AnswerConfig | None = None,
+    answering: AnswerPolicy | None = None,
     diversify: bool = False,
     question_dates: bool = True,
+    scorer: Scorer | None = None,
 ) -> list[QueryRun]:
     retriever, search_mode = _retriever(index, mode, config or RetrievalConfig())
-    answerer = Answerer(retriever, lambda: index.embedder, answering)
+    answerer = Answerer(retriever, scorer, answering)
     return [
         _run(
             query,
@@ -85,11 +88,11 @@ def _run(query, retriever, answerer, search_mode, plan, with_answers) -> QueryRu
     answer = answerer.ask(query.text, 5, search_mode, plan=plan) if with_answers else None
     texts = tuple(p.text for p in documents[:10])
     answer_text = " ".join(s.text for s in answer.sentences) if answer else None
+    phrase = answer.sentences[0].phrase if answer and answer.sentences else None
     credit = None
     if query.choices and query.gold_choices:
-        credit = choice_credit(
-            choice_support(query.choices, texts, answer_text), query.gold_choices
-        )
+        support = choice_support(query.choices, texts, answer_text, phrase and phrase.text)
+        credit = choice_credit(support, query.gold_choices)
     return QueryRun(
         query.query_id,
         tuple(p.doc_id for p in documents[:DOC_DEPTH]),

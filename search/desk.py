@@ -24,7 +24,9 @@ from index.ingest.pipeline import SourceResult, guarded_parse, load_source, load
 from index.ingest.reading import RawSource
 from index.newsindex import NewsIndex
 from index.shards.cluster import Cluster, RayOptions
-from search.answer import AnswerConfig, Answerer
+from search.answer import Answerer
+from search.answering.policy import AnswerPolicy
+from search.answering.scorer import Scorer
 from search.plan import make_plan
 from search.related import RelatedConfig, RelatedFinder
 from search.retriever import RetrievalConfig, Retriever
@@ -56,7 +58,8 @@ class Newsdesk:
         index_dir: str | Path,
         model: str | None = None,
         retrieval: RetrievalConfig | None = None,
-        answering: AnswerConfig | None = None,
+        answering: AnswerPolicy | None = None,
+        scorer: Scorer | None = None,
         related: RelatedConfig | None = None,
         stories: LinkConfig | None = None,
         progress: Progress = False,
@@ -67,7 +70,9 @@ class Newsdesk:
         """`ray`: a Ray cluster's address, or "local" to start Ray on this machine;
         sources are then read and embedded on the cluster, the index written as shards
         (`ray_options.shards`, default one per node) and served by one actor per shard.
-        A sharded index opened without `ray` is served from this process."""
+        A sharded index opened without `ray` is served from this process. `answering`
+        sets the answer policy (its `scorer` names the cross-encoder); `scorer` passes
+        a scorer object instead (search/answering/scorer.py)."""
         cluster = Cluster(ray, ray_options) if ray else None
         self.index = NewsIndex(
             Path(index_dir).expanduser(),
@@ -77,7 +82,7 @@ class Newsdesk:
             cluster=cluster,
         )
         self.retriever = Retriever(self.index, retrieval)
-        self.answerer = Answerer(self.retriever, lambda: self.index.embedder, answering)
+        self.answerer = Answerer(self.retriever, scorer, answering)
         self.book = StoryBook(self.index, stories)
         self.finder = RelatedFinder(self.index, self.book, related)
 
@@ -234,8 +239,12 @@ class Newsdesk:
         return report
 
     def load_model(self) -> None:
-        """Load what a question embeds with now rather than at the first question."""
+        """Load what a question embeds and is answered with now rather than at the
+        first question."""
         self.index.embedder.load_for_questions()
+        load = getattr(self.answerer.scorer, "load", None)
+        if load is not None:
+            load()
 
     @property
     def store_path(self) -> Path:

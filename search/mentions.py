@@ -33,8 +33,8 @@ _QUANTITY = re.compile(
     rf"|\b\d[\d,.]*\b|\b(?:{_NUMBER_WORDS})\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'.&-]*)*")
-_PLACE = re.compile(
+NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'.&-]*)*")
+PLACE = re.compile(
     r"\b(?:in|at|from|to|near|of|across|outside|inside)\s+((?:the\s+)?[A-Z][\w’'.-]*"
     r"(?:\s+[A-Z][\w’'.-]*)*)"
 )
@@ -48,34 +48,45 @@ _REASON = re.compile(
 
 def holds(kind: Kind, sentence: str, question_terms: set[str]) -> bool:
     """Whether `sentence` holds a `kind` the question does not already state."""
+    return bool(mentions(kind, sentence, question_terms))
+
+
+def mentions(kind: Kind, sentence: str, question_terms: set[str]) -> list[tuple[int, int]]:
+    """(start, end) offsets in `sentence` of each mention of `kind` that the question
+    does not already state, in order (for a reason, its marker: "because", "due to");
+    none for yes/no and other questions."""
     if kind == "quantity":
-        return _new(_QUANTITY, sentence, question_terms, minimum=1)
+        return _new(_QUANTITY, sentence, question_terms)
     if kind == "date":
-        return _new(_DATE, sentence, question_terms, minimum=1)
+        return _new(_DATE, sentence, question_terms)
     if kind == "person":
-        return _new(_NAME, sentence, question_terms, minimum=1, skip_first=True, full=_full_name)
+        return _new(NAME, sentence, question_terms, skip_first=True, full=full_name)
     if kind == "entity":
-        return _new(_NAME, sentence, question_terms, minimum=1, skip_first=True)
+        return _new(NAME, sentence, question_terms, skip_first=True)
     if kind == "place":
-        return any(_is_new(match.group(1), question_terms) for match in _PLACE.finditer(sentence))
+        return [
+            match.span(1) for match in PLACE.finditer(sentence)
+            if _is_new(match.group(1), question_terms)
+        ]  # fmt: skip
     if kind == "reason":
-        return bool(_REASON.search(sentence))
-    return False
+        match = _REASON.search(sentence)
+        return [match.span()] if match else []
+    return []
 
 
-def _new(pattern, sentence, question_terms, minimum, skip_first=False, full=None) -> bool:
-    found = 0
+def _new(pattern, sentence, question_terms, skip_first=False, full=None) -> list[tuple[int, int]]:
+    found = []
     for match in pattern.finditer(sentence):
         if skip_first and match.start() == _opening(sentence) and " " not in match.group():
             continue  # a capital that only opens the sentence
         if full is not None and not full(match.group()):
             continue
         if _is_new(match.group(), question_terms):
-            found += 1
-    return found >= minimum
+            found.append(match.span())
+    return found
 
 
-def _full_name(text: str) -> bool:
+def full_name(text: str) -> bool:
     """Two capitalised words ("Zhou Zixue", "China Mobile") or an acronym ("IEEE"): a
     lone capitalised word is as often an adjective ("Chinese") as a name."""
     words = text.split()

@@ -32,7 +32,8 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             "quantity",
             r"^(?:(?:for )?how (?:much|many|large|big|old|long|high|far|often|fast)\b"
             r"|what (?:\w+ )?(?:share|percentage|proportion|rate|amount|number|price"
-            r"|sum|value|size|cost|total|figure)\b)",
+            r"|sum|value|size|cost|total|figure)\b"
+            r"|what (?:will|would|did|does|do) .* (?:cost|be worth)\b)",
         ),
         (
             "date",
@@ -61,8 +62,14 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
 # A name: a capitalised word (or an all-caps acronym, or one with digits) that does not
 # open the question; a number: digits.
 _NAME = re.compile(r"(?<![\w’'])(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|\d[\d,.]*\w*)")
+# Where a question word can stand inside a sentence rather than open it.
+_INNER = re.compile(r"\b(?:how|what|which|who|whom|whose|when|where|why)\b")
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z“\"])")
+# Words that open a question without naming anything (not part of a key name).
 _QUESTION_WORDS = frozenset(
-    "what which who whom whose when where why how did does do is are".split()
+    "what which who whom whose when where why how did does do is are was were has have will"
+    " around about approximately roughly according after before during since as in on at for"
+    " from by with following".split()
 )
 
 
@@ -89,20 +96,39 @@ class QuestionProfile:
 
 
 def question_kind(question: str) -> Kind:
-    folded = " ".join(question.casefold().replace("’", "'").split())
+    """The kind its asking sentence opens with, else the kind of a question word
+    inside it ("…, meaning how many more weeks…", "Around what percentage…")."""
+    folded = " ".join(asking_sentence(question).casefold().replace("’", "'").split())
     for kind, pattern in _RULES:
         if pattern.search(folded):
             return kind
+    for match in _INNER.finditer(folded):
+        for kind, pattern in _RULES:
+            if kind != "polar" and pattern.search(folded[match.start() :]):
+                return kind
     return "other"
 
 
+def asking_sentence(question: str) -> str:
+    """The sentence that asks: a quiz-style question often sets the scene first
+    ("Biden gave his farewell address on Wednesday. Where did he speak?")."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
+    if len(sentences) < 2:
+        return question
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return (asking or sentences)[-1]
+
+
 def profile(question: str) -> QuestionProfile:
+    """The question's terms are all of it; its kind and key names are those of its
+    asking sentence (a scene-setting sentence before it is context, not constraint)."""
     terms = tuple(t for t in dict.fromkeys(analyze(question)) if t not in _FORM_WORDS)
     constraints: list[tuple[str, ...]] = []
     named: set[str] = set()
-    for match in _NAME.finditer(question):
+    asking = asking_sentence(question)
+    for match in _NAME.finditer(asking):
         words = match.group().split()
-        if match.start() == _first_word_start(question) and words[0].casefold() in _QUESTION_WORDS:
+        if match.start() == _first_word_start(asking) and words[0].casefold() in _QUESTION_WORDS:
             words = words[1:]
         name = tuple(t for t in analyze(" ".join(words)) if t in terms and t not in named)
         if name:

@@ -117,25 +117,48 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """The fact in a cited span that answers what the question asks for (a name, a
+    number, a date, a place): `document.text[start:end] == text`, inside the span."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Citation:
-    """[number] in an answer: the sentence `document.text[start:end]` of `passage`."""
+    """[number] in an answer: the sentence `document.text[start:end]` of `passage`;
+    `score` the answer scorer's probability that it answers the question."""
 
     number: int
     passage: Passage
     start: int
     end: int
     text: str
+    phrase: Phrase | None = None
+    score: float | None = None
 
 
 @dataclass(frozen=True)
 class AnswerSentence:
     """One sentence of an answer (or sentences joined into one span), its citation
-    number, and its article's date and outlet."""
+    number, its article's date and outlet, and the answer phrase in it (the lead's)."""
 
     text: str
     citation: int
     published: datetime | None = None
     source: str | None = None
+    phrase: Phrase | None = None
+    start: int | None = None
+
+    def parts(self) -> tuple[str, str, str]:
+        """The text before the answer phrase, the phrase, and the text after it (the
+        whole text first when it has no phrase); `start` is the text's document offset."""
+        if self.phrase is None or self.start is None:
+            return self.text, "", ""
+        low, high = self.phrase.start - self.start, self.phrase.end - self.start
+        return self.text[:low], self.text[low:high], self.text[high:]
 
 
 @dataclass(frozen=True)

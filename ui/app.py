@@ -336,6 +336,7 @@ def serve(
     model: str | None = None,
     block: bool = True,
     ray: str | None = None,
+    scorer: str | None = None,
 ):
     """Start the app; on an empty index the demo corpus is built in the background."""
     from index.derived.embedding import limit_threads, query_threads
@@ -343,7 +344,7 @@ def serve(
     # The background writer shares this process: one thread per question keeps answers
     # quick while it embeds (docs/benchmarks.md).
     limit_threads(query_threads())
-    service = DeskService(index_dir, model, ray)
+    service = DeskService(index_dir, model, ray, scorer)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
     # The page first, then the model and index in the background: on two cores, loading

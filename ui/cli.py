@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="do not filter or order by the time the question names")  # fmt: skip
     ask.add_argument("--no-diversify", action="store_true",
                      help="do not spread the top results over outlets")  # fmt: skip
+    _scorer_option(ask)
     _common(ask)
 
     related = sub.add_parser("related", help="related coverage of a document or a text")
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--model", default=None)
+    _scorer_option(serve)
     _ray_option(serve)
 
     remove = sub.add_parser("remove", help="remove a document from every store")
@@ -181,16 +183,25 @@ def _closed_pipe() -> int:
     return 0
 
 
+def _scorer_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scorer", default=None, metavar="NAME",
+                        help="the model that picks answer sentences: a sentence-transformers "
+                        "CrossEncoder name or folder (default: ms-marco-MiniLM-L-12-v2, "
+                        "shipped as int8 ONNX)")  # fmt: skip
+
+
 def _desk(args: argparse.Namespace, build_demo: bool = True):
     from index.corpus import demo_corpus_dir
     from index.shards.cluster import RayOptions
-    from search.desk import Newsdesk
+    from search.desk import AnswerPolicy, Newsdesk
 
     index_dir = args.index or default_index_dir()
     fresh = not Newsdesk.exists(index_dir)
     options = RayOptions(shards=getattr(args, "shards", None))
+    answering = AnswerPolicy(scorer=getattr(args, "scorer", None))
     desk = Newsdesk(index_dir, model=args.model, progress=sys.stderr.isatty(),
-                    ray=getattr(args, "ray", None), ray_options=options)  # fmt: skip
+                    ray=getattr(args, "ray", None), ray_options=options,
+                    answering=answering)  # fmt: skip
     if build_demo and fresh:
         print(f"newsdesk: no index at {index_dir}; building it from the bundled demo corpus",
               file=sys.stderr)  # fmt: skip
@@ -251,7 +262,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             args.question, k=args.k, mode=args.mode, filters=filters, as_of=args.as_of,
             question_dates=not args.ignore_question_dates, diversify=not args.no_diversify,
         )  # fmt: skip
-    _emit(args, answer_json(answer), answer_lines(answer))
+    _emit(args, answer_json(answer), answer_lines(answer, bold=sys.stdout.isatty()))
     return 0
 
 
@@ -306,7 +317,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     index_dir = args.index or default_index_dir()
     print(f"newsdesk: starting the web app for {index_dir} on http://{args.host}:{args.port} "
           "(the page shows the rest of the start)", file=sys.stderr)  # fmt: skip
-    serve(index_dir, args.host, args.port, args.model, ray=args.ray)
+    serve(index_dir, args.host, args.port, args.model, ray=args.ray, scorer=args.scorer)
     return 0
 
 

@@ -30,9 +30,19 @@ def eval_parser(sub) -> None:
                           help="with --as-of, ignore the time the questions name")  # fmt: skip
     evaluate.add_argument("--recency-weight", type=float, default=None)
     evaluate.add_argument("--half-life", type=float, default=None, help="recency half-life, days")
-    evaluate.add_argument("--signals-off", default="", metavar="NAMES",
-                          help="answer signals to switch off, comma-separated: "
-                          "rarity, kind, rank, join, constraint, focus")  # fmt: skip
+    evaluate.add_argument(
+        "--scorer", default=None, metavar="NAME",
+        help="the answer scorer: a sentence-transformers CrossEncoder name or folder "
+        "(default: the shipped ms-marco-MiniLM-L-12-v2)",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--answer-policy", type=Path, default=None, metavar="JSON",
+        help="a JSON object of answer policy fields (search/answering/policy.py)",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--answer-threshold", type=float, default=None, metavar="P",
+        help="the probability the lead span must reach to answer",
+    )  # fmt: skip
     evaluate.add_argument("--out", type=Path, default=Path("eval-report"), metavar="DIR")
     evaluate.add_argument("--compare", type=Path, metavar="REPORT_JSON",
                           help="a saved report.json to compare against")  # fmt: skip
@@ -58,7 +68,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.derived.bm25 import BM25Params
     from index.text.chunking import ChunkingConfig
     from index.text.tokenizer import DEFAULT_MODEL
-    from search.answer import SIGNALS, AnswerConfig
+    from search.answering.policy import AnswerPolicy
     from search.recency import Recency
     from search.retriever import RetrievalConfig
 
@@ -74,10 +84,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     recency = pick(Recency(), weight=args.recency_weight, half_life_days=args.half_life)
     retrieval = pick(RetrievalConfig(), depth=args.depth, rrf_k=args.rrf_k,
                      dense_weight=args.dense_weight, recency=recency)  # fmt: skip
-    off = {name.strip() for name in args.signals_off.split(",") if name.strip()}
-    if off - set(SIGNALS):
-        raise NewsdeskError(f"unknown answer signals: {', '.join(sorted(off - set(SIGNALS)))}")
-    answering = AnswerConfig(signals=frozenset(SIGNALS) - off)
+    answering = pick(_policy(args.answer_policy, AnswerPolicy), scorer=args.scorer,
+                     threshold=args.answer_threshold)  # fmt: skip
     options = EvalOptions(
         modes=tuple(mode.strip() for mode in args.modes.split(",") if mode.strip()),
         params=params, retrieval=retrieval, as_of=args.as_of, answers=not args.no_answers,
@@ -90,3 +98,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(markdown(report))
     print("written: " + ", ".join(str(p) for p in paths.values()))
     return 0
+
+
+def _policy(path: Path | None, policy_type):
+    """The answer policy of a JSON file of its fields, or the default one."""
+    import json
+    from dataclasses import fields
+
+    if path is None:
+        return policy_type()
+    try:
+        given = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise NewsdeskError(f"{path}: not a readable JSON answer policy: {error}") from None
+    known = {f.name for f in fields(policy_type)}
+    if not isinstance(given, dict) or set(given) - known:
+        unknown = sorted(set(given) - known) if isinstance(given, dict) else ["(not an object)"]
+        raise NewsdeskError(f"{path}: unknown answer policy fields: {', '.join(unknown)}")
+    if "weights" in given:
+        given["weights"] = tuple(given["weights"])
+    try:
+        return policy_type(**given)
+    except (TypeError, ValueError) as error:
+        raise NewsdeskError(f"{path}: {error}") from None

@@ -157,7 +157,9 @@ def _timeframe_html(answer: Answer) -> str:
 def _sentence_html(sentence) -> str:
     dated = f" <span class='nd-when'>({reader_date(sentence.published)})</span>"
     marker = f"<a class='nd-marker' href='#nd-cite-{sentence.citation}'>[{sentence.citation}]</a>"
-    return f"{esc(sentence.text)} {marker}{dated if sentence.published else ''}"
+    before, phrase, after = sentence.parts()
+    text = esc(before) + (f"<strong class='nd-phrase'>{esc(phrase)}</strong>" if phrase else "")
+    return f"{text}{esc(after)} {marker}{dated if sentence.published else ''}"
 
 
 def answer_html(answer: Answer) -> str:

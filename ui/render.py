@@ -66,6 +66,7 @@ def answer_json(answer: Answer) -> dict[str, object]:
                 "citation": s.citation,
                 "published": _date(s.published),
                 "source": s.source,
+                "phrase": _phrase_json(s.phrase),
             }
             for s in answer.sentences
         ],  # fmt: skip
@@ -82,11 +83,20 @@ def answer_json(answer: Answer) -> dict[str, object]:
                 "start": c.start,
                 "end": c.end,
                 "text": c.text,
+                "phrase": _phrase_json(c.phrase),
+                "score": c.score,
             }
             for c in answer.citations
         ],
         "passages": [passage_json(p) for p in answer.passages],
     }
+
+
+def _phrase_json(phrase) -> dict[str, object] | None:
+    """The answer phrase with its document offsets, or None."""
+    if phrase is None:
+        return None
+    return {"text": phrase.text, "start": phrase.start, "end": phrase.end}
 
 
 def stories_json(stories: list[Story]) -> list[dict[str, object]]:
@@ -130,7 +140,9 @@ def _byline(source: str | None, published: datetime | None, authors=()) -> str:
     return ", ".join(parts)
 
 
-def answer_lines(answer: Answer) -> list[str]:
+def answer_lines(answer: Answer, bold: bool = False) -> list[str]:
+    """The answer as the CLI prints it; `bold`: the answer phrase in ANSI bold (for a
+    terminal)."""
     lines = []
     if answer.timeframe is not None:
         lines += [f"Dates from the question: {answer.timeframe.label}.",
@@ -138,7 +150,9 @@ def answer_lines(answer: Answer) -> list[str]:
     if answer.found:
         for s in answer.sentences:
             dated = f" ({s.published:%d %b %Y})" if s.published else ""
-            lines += textwrap.wrap(f"{s.text} [{s.citation}]{dated}", 96)
+            before, phrase, after = s.parts()
+            marked = f"{before}\033[1m{phrase}\033[0m{after}" if bold and phrase else s.text
+            lines += textwrap.wrap(f"{marked} [{s.citation}]{dated}", 96)
         lines += [answer.dates_note] if answer.dates_note else []
         lines += ["", "Sources"]
         for c in answer.citations:

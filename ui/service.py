@@ -18,7 +18,7 @@ from index.corpus import demo_corpus_dir
 from index.errors import one_line
 from index.ingest.fetching import is_url
 from index.ingest.pipeline import SourceResult
-from search.desk import Newsdesk
+from search.desk import AnswerPolicy, Newsdesk
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_FILES = 20
@@ -35,15 +35,23 @@ class BuildStatus:
 
 
 class DeskService:
-    def __init__(self, index_dir: Path, model: str | None = None, ray: str | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        model: str | None = None,
+        ray: str | None = None,
+        scorer: str | None = None,
+    ) -> None:
         """`ray`: a Ray cluster's address ("local": start one here); the index is then
-        served by its shard actors and uploads are read and embedded on it."""
+        served by its shard actors and uploads are read and embedded on it. `scorer`:
+        the answer scorer's name or folder (default: the shipped cross-encoder)."""
         self.index_dir = Path(index_dir)
         self.model = model
         self.ray = ray
         self.status = BuildStatus()
         self._write_lock = threading.Lock()
-        self.reader = Newsdesk(self.index_dir, model=model, rebuild_stale=False, ray=ray)
+        self.reader = Newsdesk(self.index_dir, model=model, rebuild_stale=False, ray=ray,
+                               answering=AnswerPolicy(scorer=scorer))  # fmt: skip
         self._writer: Newsdesk | None = None
         self._current_step = "Starting"
         # Told (done, total) passages while the writer embeds: the running upload's bar.

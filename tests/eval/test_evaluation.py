@@ -57,6 +57,10 @@ def test_eval_writes_a_sane_report_and_is_reproducible(mini_dataset, cache_root,
     assert report["configuration"]["index"]["chunking"]["max_tokens"] == 200
     # A report says how its questions were embedded: int8 and float32 rank a little apart.
     assert report["configuration"]["questions"] == {"backend": "onnx", "precision": "int8"}
+    # ...and which model chose its answers, with the policy that decided them.
+    answering = report["configuration"]["answer"]
+    assert answering["scorer"].startswith("cross-encoder/ms-marco-MiniLM-L-12-v2")
+    assert 0.0 < answering["threshold"] < 1.0
     assert {c["baseline"] for c in report["comparisons"]} == {"bm25", "dense"}
     assert all(0.0 <= c["p_value"] <= 1.0 for c in report["comparisons"])
     rows = (tmp_path / "one" / "per_query.jsonl").read_text().splitlines()
@@ -77,6 +81,21 @@ def test_eval_writes_a_sane_report_and_is_reproducible(mini_dataset, cache_root,
         assert again["modes"][mode]["metrics"] == report["modes"][mode]["metrics"]
     saved = [c for c in again["comparisons"] if c["baseline"].startswith("saved ")]
     assert len(saved) == 3 and all(c["p_value"] == 1.0 for c in saved)
+
+
+def test_the_answer_policy_is_set_from_the_command_line(mini_dataset, cache_root, tmp_path):
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"threshold": 1.0, "add_within": 0.0}))
+    run = _eval_cli(mini_dataset, tmp_path / "strict", cache_root, "--modes", "bm25",
+                    "--answer-policy", str(policy))  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "strict" / "report.json").read_text())
+    assert report["configuration"]["answer"]["threshold"] == 1.0
+    # A probability never reaches 1.0 exactly, so every question is "nothing found".
+    assert report["modes"]["bm25"]["answers"]["nothing_found_rate"] == 1.0
+    policy.write_text(json.dumps({"thresold": 0.5}))
+    wrong = _eval_cli(mini_dataset, tmp_path / "wrong", cache_root, "--answer-policy", str(policy))
+    assert wrong.returncode != 0 and "unknown answer policy fields: thresold" in wrong.stderr
 
 
 def test_as_of_hides_documents_published_after_the_question(mini_dataset, cache_root, tmp_path):

@@ -1,6 +1,7 @@
 """The bundled answer set (tests/data/answers): every answer is exact, stands alone and
-carries its date; unanswerable questions say nothing was found; and the cases a new
-user reported answer as a reporter needs (issue 11)."""
+carries its date; unanswerable questions say nothing was found; the answer policy's
+floors hold on the half it was never fitted on; and the cases reporters reported answer
+as they need (issues 11 and 29)."""
 
 from __future__ import annotations
 
@@ -25,17 +26,25 @@ def answered(demo_desk):
 
 
 def test_the_set_is_what_the_docs_describe(answered):
-    questions, result, _ = answered
+    questions, _, _ = answered
     kinds = {q.kind for q in questions if q.answerable}
-    assert result.answerable >= 40 and result.unanswerable >= 8
+    test = [q for q in questions if q.split == "test"]
+    assert sum(q.answerable for q in test) >= 40 and sum(not q.answerable for q in test) >= 8
+    assert {q.split for q in questions} == {"tune", "test"}
     assert {"who", "what", "how much", "when", "where", "why", "latest"} <= kinds
 
 
-def test_answers_hold_the_answer_and_unanswerable_questions_say_nothing_found(answered):
-    _, result, _ = answered
-    # docs/evaluation.md records the rates; this guards against a slide.
-    assert result.answered >= 0.8, result.misses
-    assert result.refused >= 0.9, result.misses
+def test_the_half_never_tuned_on_is_answered_and_refused_as_documented(answered):
+    questions, _, answers = answered
+    test = [q for q in questions if q.split == "test"]
+    answerable = [q for q in test if q.answerable]
+    hits = [q.question_id for q in answerable if contains_answer(answers[q.question_id], q.answers)]
+    refused = [q.question_id for q in test if not q.answerable and not answers[q.question_id].found]
+    # docs/evaluation.md records the figures (42/45 and 7/9); the floors are the targets.
+    assert len(hits) / len(answerable) >= 0.85, sorted(
+        set(q.question_id for q in answerable) - set(hits)
+    )
+    assert len(refused) >= 7, refused
 
 
 def test_every_cited_span_is_exact_and_stands_alone(answered, demo_desk):
@@ -118,7 +127,10 @@ def test_results_show_the_range_of_outlets_unless_switched_off(demo_desk):
 
 def test_an_answer_mixing_dates_says_so_oldest_first(answered):
     _, _, answers = answered
-    mixed = [a for a in answers.values() if len({s.published for s in a.sentences}) > 1]
+    mixed = [
+        a for a in answers.values()
+        if len({s.published.date() for s in a.sentences if s.published}) > 1
+    ]  # fmt: skip
     for answer in mixed:
         assert answer.dates_note.startswith("From reports of ")
         days = sorted({s.published.date() for s in answer.sentences if s.published})

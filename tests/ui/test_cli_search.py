@@ -33,7 +33,7 @@ def test_ask_builds_the_demo_index_and_answers_with_citations(index_dir):
     assert set(payload) == {"question", "found", "message", "timeframe", "dates_note",
                             "answer", "citations", "passages"}  # fmt: skip
     assert payload["found"] is True and payload["timeframe"] is None
-    assert set(payload["answer"][0]) == {"text", "citation", "published", "source"}
+    assert set(payload["answer"][0]) == {"text", "citation", "published", "source", "phrase"}
     assert payload["answer"][0]["published"].startswith("2020-05-18")
     assert [s["citation"] for s in payload["answer"]] == [c["number"] for c in payload["citations"]]
     first = payload["citations"][0]
@@ -50,7 +50,10 @@ def test_ask_builds_the_demo_index_and_answers_with_citations(index_dir):
         "start",
         "end",
         "text",
+        "phrase",
+        "score",
     }
+    assert 0.0 < first["score"] <= 1.0
     passage = payload["passages"][0]
     assert set(passage["scores"]) == {
         "fused",

@@ -1,0 +1,128 @@
+"""What the answer decision reads of a scored span besides the scorer's logit: how
+well retrieval agrees, how much of the question's key names and numbers stand around
+the span, how much of what the question asks of them the span says, and whether it
+holds the kind of thing asked — features of a learned decision, never gates (Ittycheriah
+et al., TREC 2001, and Tellex et al., SIGIR 2003, use the same cues as hard-set
+weights; here a logistic model fitted on labeled questions weighs them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from index.text.analyzer import analyze
+from search.answering.candidates import Candidate
+from search.mentions import holds
+from search.question import QuestionProfile
+
+# What the decision reads, in its weights' order. `margin` (to the best other span) and
+# `agreement` (retrieval rank) are kept on the record but left out: fitted, both took
+# negative weights that punished a lone, clearly answering span (docs/evaluation.md).
+FEATURES = ("logit", "constraint", "focus", "kind_held", "kind_missing")
+# Around a span, what still counts as its context for the key names (characters): the
+# sentence before often names who the span's "he" is.
+CONTEXT_BEFORE, CONTEXT_AFTER = 300, 150
+# A name matches its adjective ("Morocco", "Moroccan") by its first letters.
+PREFIX = 4
+# Names news writes in more than one way (analyzed terms).
+ALIASES = {
+    "unit": frozenset({"us"}), "state": frozenset({"us"}), "america": frozenset({"us"}),
+    "american": frozenset({"us"}), "us": frozenset({"america", "american"}),
+    "britain": frozenset({"uk"}), "british": frozenset({"uk"}), "uk": frozenset({"britain"}),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SpanFeatures:
+    """`logit`: the scorer's; `margin`: it minus the best other span's; `agreement`:
+    1/√(document's retrieval rank); `constraint`/`focus`: idf shares in [0, 1];
+    `kind_held`/`kind_missing`: the question asks for a kind and the span holds one
+    it does not state / holds none."""
+
+    logit: float
+    margin: float
+    agreement: float
+    constraint: float
+    focus: float
+    kind_held: float
+    kind_missing: float
+
+    def vector(self) -> tuple[float, ...]:
+        return tuple(getattr(self, name) for name in FEATURES)
+
+
+def span_features(
+    question: QuestionProfile,
+    rarity: Mapping[str, float],
+    spans: Sequence[Candidate],
+    logits: Sequence[float],
+) -> list[SpanFeatures]:
+    """One feature record per span, in the spans' order."""
+    asked = set(question.terms)
+    best, second = _two_best(logits)
+    typed = question.kind not in ("other", "polar")
+    out = []
+    for span, logit in zip(spans, logits, strict=True):
+        terms = set(analyze(span.unit.text))
+        kind = typed and holds(question.kind, span.unit.text, asked)
+        out.append(
+            SpanFeatures(
+                logit,
+                logit - (second if logit == best else best),
+                1.0 / span.doc_rank**0.5,
+                constraint_share(question, rarity, span, terms),
+                focus_share(question, rarity, terms),
+                float(kind),
+                float(typed and not kind),
+            )
+        )
+    return out
+
+
+def _two_best(logits: Sequence[float]) -> tuple[float, float]:
+    ordered = sorted(logits, reverse=True)
+    if not ordered:
+        return 0.0, 0.0
+    return ordered[0], ordered[1] if len(ordered) > 1 else ordered[0] - 10.0
+
+
+def constraint_share(question: QuestionProfile, rarity, span: Candidate, terms) -> float:
+    """The idf share of the question's names and numbers found around the span (its
+    text, the passage text just before and after it), its headline or its year; 1.0
+    for a question without any. A name counts when half its words are ("Meng" for
+    "Meng Wanzhou", not "Health" for "World Health Organization")."""
+    if not question.constraints:
+        return 1.0
+    unit = span.unit
+    passage = unit.passage
+    low = max(0, unit.start - passage.start - CONTEXT_BEFORE)
+    high = unit.end - passage.start + CONTEXT_AFTER
+    context = set(terms) | set(analyze(passage.text[low:high])) | set(analyze(passage.title or ""))
+    if passage.published is not None:
+        context.add(str(passage.published.year))
+    prefixes = {t[:PREFIX] for t in context if len(t) > PREFIX}
+    weights = [max(rarity.get(t, 0.0) for t in name) for name in question.constraints]
+    found = sum(
+        weight for name, weight in zip(question.constraints, weights, strict=True)
+        if 2 * sum(_present(t, context, prefixes) for t in name) >= len(name)
+    )  # fmt: skip
+    return found / (sum(weights) or 1.0)
+
+
+def focus_share(question: QuestionProfile, rarity, terms) -> float:
+    """The idf share of what the question asks of its names ("head", "cost") that the
+    span says, a word matching its derivations by prefix; 1.0 when it asks nothing
+    beyond its names."""
+    if not question.focus:
+        return 1.0
+    prefixes = {t[:PREFIX] for t in terms if len(t) > PREFIX}
+    weight = sum(rarity.get(t, 0.0) for t in question.focus) or 1.0
+    held = sum(rarity.get(t, 0.0) for t in question.focus if _present(t, terms, prefixes))
+    return held / weight
+
+
+def _present(term: str, context: set[str], prefixes: set[str]) -> bool:
+    if term in context or ALIASES.get(term, frozenset()) & context:
+        return True
+    return len(term) > PREFIX and term[:PREFIX] in prefixes
