@@ -25,11 +25,16 @@ FEATURES = ("logit", "constraint", "focus", "kind_held", "kind_missing")
 CONTEXT_BEFORE, CONTEXT_AFTER = 300, 150
 # A name matches its adjective ("Morocco", "Moroccan") by its first letters.
 PREFIX = 4
-# Names news writes in more than one way (analyzed terms).
-ALIASES = {
-    "unit": frozenset({"us"}), "state": frozenset({"us"}), "america": frozenset({"us"}),
-    "american": frozenset({"us"}), "us": frozenset({"america", "american"}),
-    "britain": frozenset({"uk"}), "british": frozenset({"uk"}), "uk": frozenset({"britain"}),
+# Names news writes in more than one way (analyzed terms), both ways: a government by
+# its capital ("Beijing said" for China).
+_SAME = (
+    ("us", "america", "american", "washington"), ("uk", "britain", "british", "london"),
+    ("china", "beij"), ("japan", "tokyo"), ("russia", "moscow"), ("taiwan", "taipei"),
+    ("eu", "brussel"), ("canada", "ottawa"), ("netherland", "dutch", "hagu"),
+)  # fmt: skip
+# "United States" in a question is the "US" of a text, but not every "state" is the US.
+ALIASES = {term: frozenset(group) - {term} for group in _SAME for term in group} | {
+    "unit": frozenset({"us"}), "state": frozenset({"us"}),
 }  # fmt: skip
 
 
@@ -89,8 +94,9 @@ def _two_best(logits: Sequence[float]) -> tuple[float, float]:
 
 def constraint_share(question: QuestionProfile, rarity, span: Candidate, terms) -> float:
     """The idf share of the question's names and numbers found around the span (its
-    text, the passage text just before and after it), its headline or its year; 1.0
-    for a question without any. A name counts when half its words are ("Meng" for
+    text, the passage text just before and after it), its headline, or the report's
+    outlet, year and month ("What did the Post report in March…"); 1.0 for a question
+    without any. A name counts when half its words are ("Meng" for
     "Meng Wanzhou", not "Health" for "World Health Organization")."""
     if not question.constraints:
         return 1.0
@@ -99,8 +105,7 @@ def constraint_share(question: QuestionProfile, rarity, span: Candidate, terms) 
     low = max(0, unit.start - passage.start - CONTEXT_BEFORE)
     high = unit.end - passage.start + CONTEXT_AFTER
     context = set(terms) | set(analyze(passage.text[low:high])) | set(analyze(passage.title or ""))
-    if passage.published is not None:
-        context.add(str(passage.published.year))
+    context |= _report_context(passage)
     prefixes = {t[:PREFIX] for t in context if len(t) > PREFIX}
     weights = [max(rarity.get(t, 0.0) for t in name) for name in question.constraints]
     found = sum(
@@ -108,6 +113,19 @@ def constraint_share(question: QuestionProfile, rarity, span: Candidate, terms) 
         if 2 * sum(_present(t, context, prefixes) for t in name) >= len(name)
     )  # fmt: skip
     return found / (sum(weights) or 1.0)
+
+
+def _report_context(passage) -> set[str]:
+    """The report's outlet (with its initials: "SCMP"), year and month, as terms."""
+    source = passage.source or ""
+    found = set(analyze(source))
+    initials = "".join(word[0] for word in source.split() if word[:1].isalpha())
+    if len(initials) >= 2:
+        found.add(initials.casefold())
+    if passage.published is not None:
+        found.add(str(passage.published.year))
+        found |= set(analyze(f"{passage.published:%B}"))
+    return found
 
 
 def focus_share(question: QuestionProfile, rarity, terms) -> float:

@@ -40,7 +40,7 @@ def test_the_half_never_tuned_on_is_answered_and_refused_as_documented(answered)
     answerable = [q for q in test if q.answerable]
     hits = [q.question_id for q in answerable if contains_answer(answers[q.question_id], q.answers)]
     refused = [q.question_id for q in test if not q.answerable and not answers[q.question_id].found]
-    # docs/evaluation.md records the figures (42/45 and 7/9); the floors are the targets.
+    # docs/evaluation.md records the figures (43/45 and 7/9); the floors are the targets.
     assert len(hits) / len(answerable) >= 0.85, sorted(
         set(q.question_id for q in answerable) - set(hits)
     )

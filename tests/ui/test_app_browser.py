@@ -147,6 +147,15 @@ def test_ask_shows_a_cited_answer_and_a_citation_leads_to_its_passage(page):
     assert "BM25 #1" in first_card.inner_text()
 
 
+def test_the_fact_asked_for_is_bold_in_the_answer(page):
+    _ask(page, "Who chairs the House Foreign Affairs Committee?")
+    phrase = page.locator("#nd-answer .nd-answer strong.nd-phrase").first
+    phrase.wait_for(timeout=120_000)
+    assert phrase.inner_text() == "Brian Mast"
+    assert int(phrase.evaluate("s => getComputedStyle(s).fontWeight")) >= 600
+    _shot(page, "ask-phrase")
+
+
 def test_the_time_a_question_names_is_shown_and_can_be_switched_off(page):
     page.fill("#nd-as-of textarea, #nd-as-of input", "2026-04-30")
     _ask(page, "latest on Nexperia")
