@@ -85,7 +85,7 @@ def limit_threads(threads: int) -> None:
 
 class Embedder:
     """The sentence embedder of one model. Documents go through sentence-transformers
-    (torch, batched, float32 or opt-in bfloat16); questions and answer sentences
+    (torch, batched, float32 or opt-in bfloat16); questions
     through `OnnxBert` when the model qualifies (`query_backend="auto"`), which spares
     a reader the seconds of importing torch and runs a question about twice as fast on
     one thread; `"torch"` sends them the documents' way. On ONNX Runtime they run in
@@ -134,7 +134,7 @@ class Embedder:
 
     @property
     def query_backend(self) -> str:
-        """ "onnx" or "torch": what embeds questions and answer sentences."""
+        """ "onnx" or "torch": what embeds questions."""
         return "onnx" if self._use_light else "torch"
 
     def _documents_model(self):
@@ -192,7 +192,7 @@ class Embedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         """(dims,) float32, L2-normalised; the last few questions are remembered, so the
-        retriever and the answerer embed a question once between them."""
+        ranking sides (chunks, documents, shards) embed a question once between them."""
         cached = self._queries.get(text)
         if cached is None:
             cached = self.encode_questions([text])[0]
@@ -201,30 +201,10 @@ class Embedder:
                 self._queries.pop(next(iter(self._queries)))
         return cached
 
-    def relations(self, query: str, texts: Sequence[str]) -> Relations:
-        """Cosines of each text to `query` and of the texts to one another, each text
-        embedded once."""
-        if not texts:
-            return Relations((), ())
-        vectors = self.encode_questions(list(texts))
-        to_query = vectors @ self.encode_query(query)
-        return Relations(
-            tuple(float(value) for value in to_query),
-            tuple(tuple(row) for row in (vectors @ vectors.T).tolist()),
-        )
-
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
-
-
-@dataclass(frozen=True)
-class Relations:
-    """`to_query[i]`: cosine of text i to the query; `between[i][j]`: of texts i and j."""
-
-    to_query: tuple[float, ...]
-    between: tuple[tuple[float, ...], ...]
 
 
 def _revision(path: str) -> str:

@@ -17,9 +17,9 @@ class AnswerPolicy:
     # scorer wants its own fit (benchmarks/fit_answer_policy.py --scorer).
     scorer: str | None = None
     # Chunks whose sentences are scored, at most `per_document` of one document: 6
-    # chunks are ~30 spans, ~150 ms of the scorer on one thread (docs/benchmarks.md);
-    # the answer was in the top 6 chunks' sentences for nearly every question the top
-    # 10 holds it (docs/evaluation.md).
+    # chunks are ~36 spans, ~400 ms of the scorer on one thread (docs/benchmarks.md);
+    # their spans hold the answer for 80 % of the rtqa cut's tuning questions, the top
+    # 10 passages for 77 % (docs/evaluation.md). Set by hand from those two figures.
     chunks: int = 6
     per_document: int = 2
     # A span of fewer words cannot answer ("Read more."), and a feed teaser of fewer
