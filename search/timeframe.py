@@ -67,17 +67,29 @@ class TimeFrame:
 def read_timeframe(question: str, as_of: datetime) -> TimeFrame | None:
     """The time the question names, relative to `as_of` (UTC when naive); None if none."""
     as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
-    bounds = (
-        _election(question) or _span(question, as_of) or _calendar(question, as_of)
-        or _named(question, as_of)
-    )  # fmt: skip
     latest = _LATEST.search(question)
+    try:
+        bounds = (
+            _election(question) or _span(question, as_of) or _calendar(question, as_of)
+            or _named(question, as_of)
+        )  # fmt: skip
+    except (OverflowError, ValueError):
+        # "10000 years ago", or "yesterday" as of 0001-01-01: no date to apply.
+        return _outside_calendar(latest.group() if latest else "")
     if bounds is None and latest is None:
         return None
     since, until, phrase = bounds or (None, None, "")
     phrases = [p for p in (phrase, latest.group() if latest else "") if p]
     return TimeFrame(since, until, latest is not None, " · ".join(phrases),
                      _label(since, until, latest is not None, phrases))  # fmt: skip
+
+
+def _outside_calendar(latest: str) -> TimeFrame:
+    """A frame whose dates leave the calendar: dropped, and said so."""
+    note = "the dates the question names fall outside the calendar and were not applied"
+    if latest:
+        note = f"newest first (from “{latest}” in the question); {note}"
+    return TimeFrame(None, None, bool(latest), latest, note)
 
 
 def _label(since, until, latest, phrases) -> str:

@@ -30,7 +30,18 @@ def parse_filters(since: str, until: str, outlets, authors) -> Filters:
     for label, raw, value in (("from", since, start), ("until", until, end)):
         if raw and raw.strip() and value is None:
             raise ValueError(f"'{raw}' is not a date for “{label}” (try 2020-05-18)")
-    return Filters.between(start, end, tuple(outlets or ()), tuple(authors or ()))
+    outlets, authors = string_list(outlets, "outlets"), string_list(authors, "authors")
+    return Filters.between(start, end, outlets, authors)
+
+
+def string_list(value, name: str) -> tuple[str, ...]:
+    """An endpoint's list argument as strings; ValueError for anything else (a bare
+    string would otherwise be taken letter by letter)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{name} must be a list of strings, not {value!r:.60}")
+    return tuple(value)
 
 
 def parse_as_of(text: str):
@@ -301,7 +312,8 @@ def _api_endpoints(gr, service: DeskService) -> None:
         what was ingested and what failed, per URL."""
         from ui.output import report_json
 
-        return report_json(service.add_uploads([], [u for u in urls if u.strip()]))
+        wanted = string_list(urls, "urls")
+        return report_json(service.add_uploads([], [u for u in wanted if u.strip()]))
 
     gr.api(api_ask, api_name="ask", concurrency_limit=8)
     gr.api(api_related, api_name="related", concurrency_limit=8)

@@ -48,6 +48,8 @@ def fetch_url(
             raise IngestError(url, f"more than {MAX_REDIRECTS} redirects")
     except httpx.TimeoutException:
         raise IngestError(url, f"timed out after {timeout_s:g} s") from None
+    except httpx.InvalidURL as error:
+        raise IngestError(url, f"not a valid URL: {error}") from None
     except httpx.HTTPError as error:
         if time.monotonic() >= deadline:
             raise IngestError(url, f"timed out after {timeout_s:g} s") from None
@@ -55,10 +57,16 @@ def fetch_url(
 
 
 def _check_target(origin: str, target: str, policy: HostPolicy) -> None:
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+        given_port = parts.port  # raises for a port out of range
+    except ValueError as error:  # "Invalid IPv6 URL", "Port out of range 0-65535"
+        raise IngestError(origin, f"not a valid URL: {error}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise IngestError(origin, f"refused: {target} is not an http(s) URL")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if any(ord(c) < 33 or ord(c) == 127 for c in target):
+        raise IngestError(origin, "not a valid URL: it holds a space or control character")
+    port = given_port or (443 if parts.scheme == "https" else 80)
     refusal = policy.refusal(parts.hostname, port)
     if refusal:
         raise IngestError(origin, refusal)

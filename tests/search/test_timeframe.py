@@ -61,3 +61,18 @@ def test_the_plan_drops_time_words_from_the_query_and_keeps_user_filters():
     assert plan.filters.until <= AS_OF.replace(hour=23, minute=59, second=59, microsecond=999999)
     ignored = make_plan("latest on Nexperia", question_dates=False)
     assert ignored.timeframe is None and not ignored.latest and ignored.filters is None
+
+
+@pytest.mark.parametrize(
+    "question,as_of",
+    [("news in the last 10000 years", AS_OF), ("what happened 10000 years ago", AS_OF),
+     ("what happened 1000000000 days ago", AS_OF),
+     ("what happened yesterday", datetime(1, 1, 1, tzinfo=UTC)),
+     ("news in December 9999", datetime(9999, 12, 31, tzinfo=UTC))],
+)  # fmt: skip
+def test_a_time_outside_the_calendar_is_dropped_with_a_note(question, as_of):
+    frame = read_timeframe(question, as_of)
+    assert frame is not None and frame.since is None and frame.until is None
+    assert "outside the calendar" in frame.label
+    plan = make_plan(question, None, as_of)
+    assert plan.query == question and plan.timeframe == frame

@@ -115,3 +115,20 @@ def test_non_public_addresses_are_refused(host: str, kind: str):
 def test_schemes_other_than_http_and_urls_without_a_host_are_refused(url: str):
     with pytest.raises(IngestError, match="is not an http\\(s\\) URL"):
         fetch_url(url)
+
+
+@pytest.mark.parametrize(
+    "url,reason",
+    [("http://example.com:99999/", "Port out of range"), ("http://[::1/", "Invalid IPv6 URL"),
+     ("http://exa\tmple.com/", "space or control character")],
+)  # fmt: skip
+def test_a_malformed_url_is_one_reported_line_and_the_batch_goes_on(url, reason, tmp_path):
+    from index.ingest.pipeline import load_sources
+
+    good = tmp_path / "good.txt"
+    good.write_bytes(PAGE)
+    results = list(load_sources([url, str(good)]))
+    # The line names the URL (control characters escaped, so it stays one line).
+    assert results[0].origin == url and "not a valid URL" in results[0].error
+    assert reason in results[0].error and "\n" not in results[0].error
+    assert results[1].error is None and results[1].documents
