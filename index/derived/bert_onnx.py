@@ -18,6 +18,7 @@ written again.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -148,34 +149,67 @@ def _session(
         path = graph_file(model_path, folder, precision)
     except OSError:
         path = None
-    if path is not None and path.is_file():
+    stored = _verified(path, precision) if path is not None else None
+    if stored is not None:
         try:
             return onnxruntime.InferenceSession(
-                str(path), options, providers=providers, disabled_optimizers=disabled
+                stored, options, providers=providers, disabled_optimizers=disabled
             )
         except (failures.InvalidProtobuf, failures.InvalidGraph, failures.Fail):
-            pass  # a damaged or foreign file under our name: written again below
+            pass  # a file that matches its checksum but will not load: written again
     graph = write(model_path)
     if path is not None:
-        _store(graph, path)
+        _store(graph, path, precision)
     return onnxruntime.InferenceSession(
         graph, options, providers=providers, disabled_optimizers=disabled
     )
 
 
-def _store(graph: bytes, path: Path) -> None:
-    """Write `graph` to `path` through a temporary file and a rename, so that a reader
-    never loads half a graph; a folder that cannot be written is left alone."""
-    temporary: Path | None = None
+def _checksum_file(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def _verified(path: Path, precision: str) -> bytes | None:
+    """The stored graph's bytes when its checksum file names this precision and their
+    SHA-256; None for a missing, empty, damaged or swapped graph (it is written again)."""
+    try:
+        record = json.loads(_checksum_file(path).read_text(encoding="utf-8"))
+        graph = path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("precision") != precision:
+        return None
+    if not graph or record.get("sha256") != hashlib.sha256(graph).hexdigest():
+        return None
+    return graph
+
+
+def _store(graph: bytes, path: Path, precision: str) -> None:
+    """Write `graph` to `path`, then its checksum file (SHA-256 and precision), each
+    through a temporary file, fsync and a rename, so that a reader never trusts half a
+    graph; a folder that cannot be written is left alone."""
+    record = json.dumps({"sha256": hashlib.sha256(graph).hexdigest(), "precision": precision})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, graph)
+        _write_atomically(_checksum_file(path), record.encode())
+    except OSError:
+        pass
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary: Path | None = None
+    try:
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as out:
             temporary = Path(out.name)
-            out.write(graph)
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(temporary, path)
     except OSError:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+        raise
 
 
 def _batches(lengths: Sequence[int], limit: int = BATCH) -> list[list[int]]:

@@ -109,7 +109,7 @@ def test_an_int8_vector_does_not_depend_on_the_batch_it_came_in(int8, texts):
 def test_the_int8_graph_is_stored_once_under_a_name_of_its_recipe(int8, int8_folder, monkeypatch):
     path = resolve_model(None)
     stored = graph_file(path, int8_folder)
-    assert [p.name for p in int8_folder.iterdir()] == [stored.name]
+    assert sorted(p.name for p in int8_folder.iterdir()) == [stored.name, stored.name + ".sha256"]
     assert stored.name.startswith("bert-int8-")
     assert stored != graph_file(path, int8_folder, "float32")
     loaded = OnnxBert(path, model_max_tokens(path), folder=int8_folder)
@@ -216,7 +216,8 @@ def test_the_graph_is_written_once_and_a_damaged_one_again(tmp_path, light):
     path = resolve_model(None)
     first = OnnxBert(path, model_max_tokens(path), folder=tmp_path, precision="float32")
     stored = graph_file(path, tmp_path, "float32")
-    assert [p.name for p in tmp_path.iterdir()] == [stored.name]  # no leftover .part
+    # The graph and its checksum, no leftover .part.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stored.name, stored.name + ".sha256"]
     written = stored.stat().st_mtime_ns
     want = light.encode(TEXTS)
     again = OnnxBert(path, 256, folder=tmp_path, precision="float32")
@@ -235,3 +236,43 @@ def test_a_cache_folder_that_cannot_be_written_still_answers(tmp_path, light):
     path = resolve_model(None)
     encoder = OnnxBert(path, model_max_tokens(path), folder=blocked / "graphs", precision="float32")
     np.testing.assert_array_equal(encoder.encode(TEXTS), light.encode(TEXTS))
+
+
+def _flip(path: Path, share: float = 0.01) -> None:
+    """Flip the bits of `share` of the bytes in the middle of the file (a weight)."""
+    data = bytearray(path.read_bytes())
+    middle, count = len(data) // 2, max(1, int(len(data) * share))
+    for index in range(middle, middle + count):
+        data[index] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage", ["empty", "flipped"], ids=["a zero-length graph", "1 % of a weight flipped"]
+)
+def test_a_damaged_graph_is_never_trusted_and_is_written_again(tmp_path, light, damage):
+    path = resolve_model(None)
+    OnnxBert(path, 256, folder=tmp_path, precision="float32")
+    stored = graph_file(path, tmp_path, "float32")
+    whole = stored.read_bytes()
+    if damage == "empty":
+        stored.write_bytes(b"")
+    else:
+        _flip(stored)
+    encoder = OnnxBert(path, 256, folder=tmp_path, precision="float32")
+    np.testing.assert_array_equal(encoder.encode(TEXTS), light.encode(TEXTS))
+    assert stored.read_bytes() == whole
+
+
+def test_a_float32_graph_under_the_int8_name_is_written_again(int8, int8_folder, tmp_path):
+    path = resolve_model(None)
+    float32 = graph_file(path, tmp_path, "float32")
+    OnnxBert(path, 256, folder=tmp_path, precision="float32")
+    swapped = graph_file(path, tmp_path, "int8")
+    swapped.write_bytes(float32.read_bytes())
+    (tmp_path / (swapped.name + ".sha256")).write_bytes(
+        (tmp_path / (float32.name + ".sha256")).read_bytes()
+    )
+    encoder = OnnxBert(path, model_max_tokens(path), folder=tmp_path)
+    np.testing.assert_array_equal(encoder.encode(QUESTIONS), int8.encode(QUESTIONS))
+    assert swapped.read_bytes() == graph_file(path, int8_folder, "int8").read_bytes()
