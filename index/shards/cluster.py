@@ -57,7 +57,10 @@ class Cluster:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         try:
             if self.address == LOCAL:
-                ray.init(_node_ip_address="127.0.0.1", include_dashboard=False,
+                # "local" is always a new private cluster: ray.init() without it follows
+                # RAY_ADDRESS or the last cluster recorded under Ray's temp folder, which
+                # may be someone else's.
+                ray.init(address=LOCAL, _node_ip_address="127.0.0.1", include_dashboard=False,
                          logging_level="WARNING", log_to_driver=False)  # fmt: skip
             else:
                 ray.init(address=self.address, logging_level="WARNING", log_to_driver=False)
