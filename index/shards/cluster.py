@@ -8,6 +8,7 @@ read and write (a shared file system), as Ray's own file-based datasets need."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from index.text.chunking import ChunkingConfig
 
 LOCAL = "local"
+# One Ray session per process: the web app's reader and writer threads both connect,
+# and two racing ray.init calls left two sessions and a server that died ~70 s later.
+_CONNECTING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,12 @@ class Cluster:
             import ray
         except ImportError as error:
             raise MissingDependency(error) from error
-        if ray.is_initialized():
-            return ray
+        with _CONNECTING:
+            if not ray.is_initialized():
+                self._init(ray)
+        return ray
+
+    def _init(self, ray) -> None:
         # A newsroom's archive stays in the newsroom: no usage reports to Ray's servers.
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         try:
@@ -68,7 +76,6 @@ class Cluster:
             raise ClusterError(
                 f"cannot reach the Ray cluster at {self.address!r}: {error}"
             ) from None
-        return ray
 
     def shard_count(self, rows: int) -> int:
         """Shards for `rows` chunks: as asked, else one per alive node; never more
