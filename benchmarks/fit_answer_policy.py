@@ -191,6 +191,40 @@ def _share(flags) -> float | None:
     return round(sum(flags) / len(flags), 3) if flags else None
 
 
+def _rtqa_items(queries) -> list:
+    """rtqa questions as asked by `ask_all`: as of each quiz date, its own dates ignored."""
+    return [(q.text, q.answers, end_of_day(q.date) if q.date else None, False) for q in queries]
+
+
+def _own_items(questions) -> list:
+    return [(q.question, q.answers, q.as_of, True) for q in questions]
+
+
+def _asked(rtqa_index, demo, scorer, base, rtqa_questions, own_questions, cross: bool):
+    """Each group of questions asked of its archive (and, with `cross`, of the other
+    archive as unanswerable)."""
+    groups = {
+        "rtqa": ask_all(rtqa_index, scorer, _rtqa_items(rtqa_questions), "rtqa", base),
+        "own": ask_all(demo, scorer, _own_items(own_questions), "own", base),
+    }
+    if cross:
+        groups["rtqa-on-demo"] = [
+            replace(a, answerable=False)
+            for a in ask_all(demo, scorer, _rtqa_items(rtqa_questions), "x", base)
+        ]
+        groups["own-on-rtqa"] = [
+            replace(a, answerable=False)
+            for a in ask_all(rtqa_index, scorer, _own_items(own_questions), "x", base)
+        ]
+    return groups
+
+
+def _fit(base: AnswerPolicy, tune: dict, args) -> AnswerPolicy:
+    fitted = fit_decision(base, tune, args.tempting_weight)
+    fitted = choose_threshold(fitted, tune["own"], args.refuse_at_most)
+    return choose_adding(fitted, tune["rtqa"] + tune["own"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rtqa", type=Path, required=True)
@@ -205,51 +239,22 @@ def main() -> None:
     dataset = load_dataset(args.rtqa)
     rtqa_index, _ = prepare_index(dataset, IndexParams())
     labeled = [q for q in dataset.queries if q.answers]
-    halves = {"tune": labeled[0::2], "test": labeled[1::2]}
-
-    def rtqa_items(queries):
-        return [(q.text, q.answers, end_of_day(q.date) if q.date else None, False)
-                for q in queries]  # fmt: skip
-
-    own = {split: load_answer_set(SET, split) for split in ("tune", "test")}
-
-    def own_items(questions):
-        return [(q.question, q.answers, q.as_of, True) for q in questions]
-
     with tempfile.TemporaryDirectory() as scratch:
         demo = NewsIndex(args.demo_index or Path(scratch))
         if demo.store.count() == 0:
             demo.add([str(demo_corpus_dir())])
-        tune = {
-            "rtqa": ask_all(rtqa_index, scorer, rtqa_items(halves["tune"]), "rtqa", base),
-            "own": ask_all(demo, scorer, own_items(own["tune"]), "own", base),
-            "rtqa-on-demo": [
-                replace(a, answerable=False)
-                for a in ask_all(demo, scorer, rtqa_items(halves["tune"]), "x", base)
-            ],
-            "own-on-rtqa": [
-                replace(a, answerable=False)
-                for a in ask_all(rtqa_index, scorer, own_items(own["tune"]), "x", base)
-            ],
-        }
-        fitted = fit_decision(base, tune, args.tempting_weight)
-        fitted = choose_threshold(fitted, tune["own"], args.refuse_at_most)
-        fitted = choose_adding(fitted, tune["rtqa"] + tune["own"])
-        report = {
-            "features": FEATURES,
-            "questions": sum(len(group) for group in tune.values()),
-            "policy": asdict(fitted),
-            "tune": {name: summary(fitted, group) for name, group in tune.items()},
-            "tune_before": {name: summary(base, group) for name, group in tune.items()},
-        }
-        test = {
-            "rtqa": ask_all(rtqa_index, scorer, rtqa_items(halves["test"]), "rtqa", base),
-            "own": ask_all(demo, scorer, own_items(own["test"]), "own", base),
-        }
-        report["test"] = {name: summary(fitted, group) for name, group in test.items()}
-        report["test_before"] = {name: summary(base, group) for name, group in test.items()}
+        tune = _asked(rtqa_index, demo, scorer, base, labeled[0::2],
+                      load_answer_set(SET, "tune"), cross=True)  # fmt: skip
+        fitted = _fit(base, tune, args)
+        test = _asked(rtqa_index, demo, scorer, base, labeled[1::2],
+                      load_answer_set(SET, "test"), cross=False)  # fmt: skip
         demo.close()
     rtqa_index.close()
+    report = {"features": FEATURES, "questions": sum(len(g) for g in tune.values()),
+              "policy": asdict(fitted)}  # fmt: skip
+    for name, groups in (("tune", tune), ("test", test)):
+        report[name] = {group: summary(fitted, asked) for group, asked in groups.items()}
+        report[f"{name}_before"] = {group: summary(base, asked) for group, asked in groups.items()}
     args.out.write_text(json.dumps(report, indent=1, default=list))
     print(json.dumps(report, indent=1, default=list))
 
