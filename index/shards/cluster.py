@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from index.text.chunking import ChunkingConfig
 
 LOCAL = "local"
+LOOPBACK_ONLY = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 # One Ray session per process: the web app's reader and writer threads both connect,
 # and two racing ray.init calls left two sessions and a server that died ~70 s later.
 _CONNECTING = threading.Lock()
@@ -44,6 +45,13 @@ class RayOptions:
     batch_size: int = 64
 
 
+def _loopback_only(ray) -> None:
+    """The same switch for a Ray imported before `connect` (it read the variable then)."""
+    from ray._private import ray_constants
+
+    ray_constants.ENABLE_RAY_CLUSTER = False
+
+
 class Cluster:
     def __init__(self, address: str, options: RayOptions | None = None) -> None:
         self.address = address
@@ -51,10 +59,17 @@ class Cluster:
 
     def connect(self):
         """The `ray` module, connected to the cluster (once per process)."""
+        if self.address == LOCAL:
+            # Ray takes 127.0.0.1 as "this machine" and swaps in its network address,
+            # binding every server to all interfaces, unless it treats the machine as
+            # a one-node cluster (read when Ray is first imported; its workers inherit it).
+            os.environ[LOOPBACK_ONLY] = "0"
         try:
             import ray
         except ImportError as error:
             raise MissingDependency(error) from error
+        if self.address == LOCAL:
+            _loopback_only(ray)
         with _CONNECTING:
             if not ray.is_initialized():
                 self._init(ray)

@@ -4,6 +4,7 @@ RAY_ADDRESS (or the last cluster Ray recorded) to someone else's."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -72,3 +73,50 @@ def test_two_threads_connecting_at_once_share_one_ray_session(tmp_path):
                             text=True, env=env, timeout=120, cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert "errors [] gcs 1" in result.stdout, result.stdout
+
+
+LISTENERS = """
+import os, subprocess
+from index.shards.cluster import Cluster
+
+ray = Cluster("local").connect()
+
+@ray.remote
+class Echo:
+    def ping(self):
+        return 1
+
+assert ray.get(Echo.remote().ping.remote()) == 1
+rows = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+children = {}
+for row in rows.splitlines():
+    pid, ppid = map(int, row.split())
+    children.setdefault(ppid, []).append(pid)
+mine, todo = {os.getpid()}, [os.getpid()]
+while todo:
+    for child in children.get(todo.pop(), ()):
+        mine.add(child)
+        todo.append(child)
+listening = subprocess.run(["ss", "-tlnpH"], capture_output=True, text=True).stdout
+for line in listening.splitlines():
+    if any(f"pid={pid}," in line for pid in mine):
+        print("LISTEN", line.split()[3])
+ray.shutdown()
+"""
+LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|\[::ffff:127\.\d+\.\d+\.\d+\]|\[::1\]):\d+$")
+
+
+def test_local_listens_on_loopback_only(tmp_path):
+    pytest.importorskip("ray")
+    # Before, 15 of `--ray local`'s 16 listeners were on *:port and one on the
+    # machine's network address: anyone on the network could reach them.
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}
+    env["RAY_USAGE_STATS_ENABLED"] = "0"
+    result = subprocess.run([sys.executable, "-c", LISTENERS], capture_output=True, text=True,
+                            env=env, timeout=120, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    addresses = [
+        line.split()[1] for line in result.stdout.splitlines() if line.startswith("LISTEN")
+    ]
+    assert len(addresses) >= 5  # the GCS, the raylet, the driver, workers, the agent
+    assert [a for a in addresses if not LOOPBACK.match(a)] == []

@@ -12,7 +12,8 @@ import pytest
 from tests.index.shards.conftest import sockets
 
 METADATA_SERVER = "169.254.169.254:80"
-LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|\[::ffff:127\.\d+\.\d+\.\d+\]|\[::1\]|\*):[\d*]+$")
+# A socket's own address: loopback only. `*`, 0.0.0.0 and [::] (every interface) fail.
+LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|\[::ffff:127\.\d+\.\d+\.\d+\]|\[::1\]):\d+$")
 
 
 def _descendants(root: int) -> set[int]:
