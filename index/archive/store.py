@@ -68,10 +68,26 @@ class AddOutcome:
     reason: str | None = None
 
 
+def _refuse_foreign_folder(index_dir: Path, db_path: Path) -> None:
+    """An index is made only in a new or empty folder (hidden files aside): `--index
+    /etc` must not fill /etc with an index."""
+    try:
+        if db_path.exists() or not index_dir.is_dir():
+            return
+        foreign = any(not entry.name.startswith(".") for entry in index_dir.iterdir())
+    except OSError:
+        return  # the store's own opening reports what is wrong with the folder
+    if foreign:
+        raise StoreError(
+            f"{index_dir}: not a newsdesk index and not empty; give a new or empty folder"
+        )
+
+
 class DocumentStore:
     def __init__(self, index_dir: str | Path, busy_timeout_s: float = 30.0) -> None:
         self.index_dir = Path(index_dir)
         self.path = self.index_dir / DB_NAME
+        _refuse_foreign_folder(self.index_dir, self.path)
         try:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             # SQLite is built serialized here (sqlite3.threadsafety == 3), so one

@@ -97,3 +97,14 @@ def test_file_names_and_errors_cannot_drive_the_terminal(tmp_path: Path):
     assert "\x1b" not in out + err
     assert "evil\\x1b[2J\\nname.txt: empty file" in err  # errors on stderr, escaped
     assert "error:" not in out and "Quay reopens" in out
+
+
+def test_a_folder_that_is_not_an_index_is_never_filled_with_one(tmp_path: Path):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("a reporter's own notes")
+    for command in (["info"], ["ask", "Who chairs the House Foreign Affairs Committee?"]):
+        result = _run(*command, index=folder)
+        assert result.returncode == 2, result.stderr
+        assert b"not a newsdesk index and not empty" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
