@@ -21,7 +21,7 @@ import numpy as np
 from eval.datasets import load_dataset
 from eval.prepare import IndexParams, doc_labels, prepare_index
 from eval.runner import DOC_DEPTH, _plan, labeled_queries
-from index.derived import cross_encoder
+from index.derived.cross_encoder import load_cross_encoder
 from index.derived.embedding import limit_threads
 from search.retriever import Retriever
 
@@ -44,8 +44,7 @@ def main() -> None:
     from ranx import Qrels, Run, evaluate
 
     limit_threads(1)
-    cross_encoder.MAX_PIECES = 320
-    scorer = cross_encoder.load_cross_encoder()
+    scorer = load_cross_encoder(max_pieces=320)
     dataset = load_dataset(args.dataset)
     index, ids = prepare_index(dataset, IndexParams())
     labels = doc_labels(dataset, index, ids)

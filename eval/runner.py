@@ -10,7 +10,6 @@ from eval.datasets import Dataset, Query
 from index.newsindex import NewsIndex
 from search.answer import Answerer
 from search.answering.policy import AnswerPolicy
-from search.answering.scorer import Scorer
 from search.plan import SearchPlan, make_plan
 from search.retriever import RetrievalConfig, Retriever
 from search.types import MODES, end_of_day
@@ -63,10 +62,9 @@ def run_mode(
     answering: AnswerPolicy | None = None,
     diversify: bool = False,
     question_dates: bool = True,
-    scorer: Scorer | None = None,
 ) -> list[QueryRun]:
     retriever, search_mode = _retriever(index, mode, config or RetrievalConfig())
-    answerer = Answerer(retriever, scorer, answering)
+    answerer = Answerer(retriever, policy=answering)
     return [
         _run(
             query,

@@ -48,13 +48,6 @@ _REASON = re.compile(
 
 def holds(kind: Kind, sentence: str, question_terms: set[str]) -> bool:
     """Whether `sentence` holds a `kind` the question does not already state."""
-    return bool(mentions(kind, sentence, question_terms))
-
-
-def mentions(kind: Kind, sentence: str, question_terms: set[str]) -> list[tuple[int, int]]:
-    """(start, end) offsets in `sentence` of each mention of `kind` that the question
-    does not already state, in order (for a reason, its marker: "because", "due to");
-    none for yes/no and other questions."""
     if kind == "quantity":
         return _new(_QUANTITY, sentence, question_terms)
     if kind == "date":
@@ -64,26 +57,21 @@ def mentions(kind: Kind, sentence: str, question_terms: set[str]) -> list[tuple[
     if kind == "entity":
         return _new(NAME, sentence, question_terms, skip_first=True)
     if kind == "place":
-        return [
-            match.span(1) for match in PLACE.finditer(sentence)
-            if _is_new(match.group(1), question_terms)
-        ]  # fmt: skip
+        return any(_is_new(match.group(1), question_terms) for match in PLACE.finditer(sentence))
     if kind == "reason":
-        match = _REASON.search(sentence)
-        return [match.span()] if match else []
-    return []
+        return bool(_REASON.search(sentence))
+    return False
 
 
-def _new(pattern, sentence, question_terms, skip_first=False, full=None) -> list[tuple[int, int]]:
-    found = []
+def _new(pattern, sentence, question_terms, skip_first=False, full=None) -> bool:
     for match in pattern.finditer(sentence):
         if skip_first and match.start() == _opening(sentence) and " " not in match.group():
             continue  # a capital that only opens the sentence
         if full is not None and not full(match.group()):
             continue
         if _is_new(match.group(), question_terms):
-            found.append(match.span())
-    return found
+            return True
+    return False
 
 
 def full_name(text: str) -> bool:

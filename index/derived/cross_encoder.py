@@ -51,7 +51,9 @@ class OnnxCrossEncoder:
     higher is a better answer to the question; ms-marco models put relevant passages
     around 3 to 10 and unrelated ones below 0."""
 
-    def __init__(self, folder: Path, name: str, threads: int = 1) -> None:
+    def __init__(
+        self, folder: Path, name: str, threads: int = 1, max_pieces: int = MAX_PIECES
+    ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -60,7 +62,7 @@ class OnnxCrossEncoder:
         self.name = name
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(MAX_PIECES)
+        self._tokenizer.enable_truncation(max_pieces)
         self._session = onnxruntime.InferenceSession(
             str(folder / "model.onnx"), session_options(threads), providers=["CPUExecutionProvider"]
         )
@@ -74,33 +76,30 @@ class OnnxCrossEncoder:
         if not texts:
             return ()
         encoded = self._tokenizer.encode_batch([(question, text) for text in texts])
-        return tuple(float(self._run([encoding])[0]) for encoding in encoded)
+        return tuple(self._logit(encoding) for encoding in encoded)
 
-    def _run(self, batch) -> np.ndarray:
-        width = max(len(e.ids) for e in batch)
-        feed = {}
-        for name, field in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
-                            ("token_type_ids", "type_ids")):  # fmt: skip
-            if name in self._inputs:
-                array = np.zeros((len(batch), width), dtype=np.int64)
-                for row, encoding in enumerate(batch):
-                    values = getattr(encoding, field)
-                    array[row, : len(values)] = values
-                feed[name] = array
+    def _logit(self, encoding) -> float:
+        """One pair's logit, run alone (no padding, no batch-mates)."""
+        feed = {
+            name: np.asarray([getattr(encoding, field)], dtype=np.int64)
+            for name, field in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
+                                ("token_type_ids", "type_ids"))
+            if name in self._inputs
+        }  # fmt: skip
         (logits,) = self._session.run(["logits"], feed)
-        return logits[:, 0]
+        return float(logits[0, 0])
 
 
 class SentenceTransformersCrossEncoder:
     """Any sentence-transformers `CrossEncoder` by name or folder (torch; offline unless
     HF_HUB_OFFLINE=0 lets the hub be asked)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, max_pieces: int = MAX_PIECES) -> None:
         from sentence_transformers import CrossEncoder
 
         self.name = name
         try:
-            self._model = CrossEncoder(name, max_length=MAX_PIECES, device="cpu")
+            self._model = CrossEncoder(name, max_length=max_pieces, device="cpu")
         except OSError as error:
             raise NewsdeskError(f"cannot load the answer scorer {name!r}: {error}") from None
 
@@ -120,9 +119,10 @@ def _identity():
     return torch.nn.Identity()
 
 
-def load_cross_encoder(name: str | None = None, threads: int = 1):
+def load_cross_encoder(name: str | None = None, threads: int = 1, max_pieces: int = MAX_PIECES):
     """The default shipped INT8 model for None or DEFAULT_SCORER, else a
-    sentence-transformers CrossEncoder of that name or folder."""
+    sentence-transformers CrossEncoder of that name or folder; each reads at most
+    `max_pieces` word pieces of a pair."""
     if name in (None, "", DEFAULT_SCORER, f"cross-encoder/{DEFAULT_SCORER}"):
-        return OnnxCrossEncoder(shipped_model_folder(), DEFAULT_SCORER, threads)
-    return SentenceTransformersCrossEncoder(name)
+        return OnnxCrossEncoder(shipped_model_folder(), DEFAULT_SCORER, threads, max_pieces)
+    return SentenceTransformersCrossEncoder(name, max_pieces)

@@ -14,29 +14,23 @@ from search.types import Passage
 
 @dataclass(frozen=True)
 class Candidate:
-    """A citable span; `doc_rank` is its document's 1-based place in the ranking,
-    `scored_text` what the scorer reads of it."""
+    """A citable span and `scored_text`, what the scorer reads of it."""
 
     unit: Unit
-    doc_rank: int
     scored_text: str
 
 
 def ranked_pool(
     retriever: Retriever, ranking: Ranking, chunks: int, per_document: int
-) -> list[tuple[Passage, int]]:
+) -> list[Passage]:
     """The best `chunks` chunks before collapsing, at most `per_document` of one
-    document (the deciding sentence may sit in a second-best chunk), each with its
-    document's rank."""
-    ranked = retriever.passages(ranking, chunks * 4, collapse=False)
-    doc_rank: dict[str, int] = {}
+    document (the deciding sentence may sit in a second-best chunk)."""
     taken: dict[str, int] = {}
     pool = []
-    for passage in ranked:
-        doc_rank.setdefault(passage.doc_id, len(doc_rank) + 1)
+    for passage in retriever.passages(ranking, chunks * 4, collapse=False):
         if taken.get(passage.doc_id, 0) < per_document:
             taken[passage.doc_id] = taken.get(passage.doc_id, 0) + 1
-            pool.append((passage, doc_rank[passage.doc_id]))
+            pool.append(passage)
         if len(pool) == chunks:
             break
     return pool
@@ -57,7 +51,7 @@ def candidates(
     texts: dict[str, str | None] = {}
     seen: set[str] = set()
     found = []
-    for passage, rank in ranked_pool(retriever, ranking, chunks, per_document):
+    for passage in ranked_pool(retriever, ranking, chunks, per_document):
         if passage.doc_id not in texts:
             document = store.get(passage.doc_id)
             texts[passage.doc_id] = document.text if document else None
@@ -70,7 +64,7 @@ def candidates(
             key = " ".join(unit.text.split())
             if key not in seen:
                 seen.add(key)
-                found.append(Candidate(unit, rank, _scored_text(passage, unit.text)))
+                found.append(Candidate(unit, _scored_text(passage, unit.text)))
     return found
 
 

@@ -11,7 +11,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from index.text.analyzer import analyze
 from search.answering.candidates import Candidate
 from search.answering.features import SpanFeatures
 from search.answering.policy import AnswerPolicy
@@ -98,7 +97,7 @@ def _overlaps(first: Judged, second: Judged) -> bool:
 
 def _repeats(policy: AnswerPolicy, first: Judged, second: Judged) -> bool:
     """Whether two spans say mostly the same words (Jaccard overlap of their terms)."""
-    a, b = set(analyze(first.span.unit.text)), set(analyze(second.span.unit.text))
+    a, b = first.features.terms, second.features.terms
     return bool(a and b) and len(a & b) / len(a | b) > policy.redundancy
 
 
@@ -108,6 +107,6 @@ def _adds(candidate, chosen, question, rarity, total, share) -> bool:
     if candidate.features.kind_held and not any(c.features.kind_held for c in chosen):
         return True
     asked = set(question.terms)
-    covered = set().union(*(asked & set(analyze(c.span.unit.text)) for c in chosen))
-    new = (asked & set(analyze(candidate.span.unit.text))) - covered
+    covered = set().union(*(asked & c.features.terms for c in chosen))
+    new = (asked & candidate.features.terms) - covered
     return sum(rarity.get(t, 0.0) for t in new) / total >= share

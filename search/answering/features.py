@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.text.analyzer import analyze
 from search.answering.candidates import Candidate
 from search.mentions import holds
 from search.question import QuestionProfile
 
-# What the decision reads, in its weights' order. `margin` (to the best other span) and
-# `agreement` (retrieval rank) are kept on the record but left out: fitted, both took
+# What the decision reads, in its weights' order. A span's margin over the best other
+# span and its document's retrieval rank were fitted too and dropped: both took
 # negative weights that punished a lone, clearly answering span (docs/evaluation.md).
 FEATURES = ("logit", "constraint", "focus", "kind_held", "kind_missing")
 # Around a span, what still counts as its context for the key names (characters): the
@@ -40,18 +41,17 @@ ALIASES = {term: frozenset(group) - {term} for group in _SAME for term in group}
 
 @dataclass(frozen=True)
 class SpanFeatures:
-    """`logit`: the scorer's; `margin`: it minus the best other span's; `agreement`:
-    1/√(document's retrieval rank); `constraint`/`focus`: idf shares in [0, 1];
+    """`logit`: the scorer's; `constraint`/`focus`: idf shares in [0, 1];
     `kind_held`/`kind_missing`: the question asks for a kind and the span holds one
-    it does not state / holds none."""
+    it does not state / holds none; `terms`: the span's analyzed terms (selection
+    compares spans by them)."""
 
     logit: float
-    margin: float
-    agreement: float
     constraint: float
     focus: float
     kind_held: float
     kind_missing: float
+    terms: frozenset[str] = frozenset()
 
     def vector(self) -> tuple[float, ...]:
         return tuple(getattr(self, name) for name in FEATURES)
@@ -65,31 +65,22 @@ def span_features(
 ) -> list[SpanFeatures]:
     """One feature record per span, in the spans' order."""
     asked = set(question.terms)
-    best, second = _two_best(logits)
     typed = question.kind not in ("other", "polar")
     out = []
     for span, logit in zip(spans, logits, strict=True):
-        terms = set(analyze(span.unit.text))
+        terms = frozenset(analyze(span.unit.text))
         kind = typed and holds(question.kind, span.unit.text, asked)
         out.append(
             SpanFeatures(
                 logit,
-                logit - (second if logit == best else best),
-                1.0 / span.doc_rank**0.5,
                 constraint_share(question, rarity, span, terms),
                 focus_share(question, rarity, terms),
                 float(kind),
                 float(typed and not kind),
+                terms,
             )
         )
     return out
-
-
-def _two_best(logits: Sequence[float]) -> tuple[float, float]:
-    ordered = sorted(logits, reverse=True)
-    if not ordered:
-        return 0.0, 0.0
-    return ordered[0], ordered[1] if len(ordered) > 1 else ordered[0] - 10.0
 
 
 def constraint_share(question: QuestionProfile, rarity, span: Candidate, terms) -> float:
@@ -104,8 +95,8 @@ def constraint_share(question: QuestionProfile, rarity, span: Candidate, terms) 
     passage = unit.passage
     low = max(0, unit.start - passage.start - CONTEXT_BEFORE)
     high = unit.end - passage.start + CONTEXT_AFTER
-    context = set(terms) | set(analyze(passage.text[low:high])) | set(analyze(passage.title or ""))
-    context |= _report_context(passage)
+    context = set(terms) | set(analyze(passage.text[low:high]))
+    context |= _report_terms(passage.title, passage.source, passage.published)
     prefixes = {t[:PREFIX] for t in context if len(t) > PREFIX}
     weights = [max(rarity.get(t, 0.0) for t in name) for name in question.constraints]
     found = sum(
@@ -115,17 +106,18 @@ def constraint_share(question: QuestionProfile, rarity, span: Candidate, terms) 
     return found / (sum(weights) or 1.0)
 
 
-def _report_context(passage) -> set[str]:
-    """The report's outlet (with its initials: "SCMP"), year and month, as terms."""
-    source = passage.source or ""
-    found = set(analyze(source))
-    initials = "".join(word[0] for word in source.split() if word[:1].isalpha())
+@lru_cache(maxsize=256)
+def _report_terms(title: str | None, source: str | None, published) -> frozenset[str]:
+    """The report's headline, outlet (with its initials: "SCMP"), year and month, as
+    terms; the same for every span of a report, so worked out once."""
+    found = set(analyze(title or "")) | set(analyze(source or ""))
+    initials = "".join(word[0] for word in (source or "").split() if word[:1].isalpha())
     if len(initials) >= 2:
         found.add(initials.casefold())
-    if passage.published is not None:
-        found.add(str(passage.published.year))
-        found |= set(analyze(f"{passage.published:%B}"))
-    return found
+    if published is not None:
+        found.add(str(published.year))
+        found |= set(analyze(f"{published:%B}"))
+    return frozenset(found)
 
 
 def focus_share(question: QuestionProfile, rarity, terms) -> float:

@@ -54,7 +54,7 @@ def test_every_candidate_span_reaches_the_scorer_before_any_decision(demo_desk):
     assert any("Meng" not in text for text in scorer.seen)
 
 
-def test_a_scorer_passed_in_is_the_one_that_answers(demo_desk, tmp_path):
+def test_a_scorer_passed_in_is_the_one_that_answers(demo_desk):
     scorer = RecordingScorer()
     with Newsdesk(demo_desk.index.dir, scorer=scorer) as desk:
         desk.ask("Who is the head of the China Semiconductor Industry Association?")
