@@ -6,9 +6,11 @@ from __future__ import annotations
 import threading
 import time
 from urllib.parse import urljoin, urlsplit
+from urllib.request import getproxies
 
 from index.errors import IngestError
 from index.ingest.netpolicy import HostPolicy
+from index.ingest.pinning import Pins, pinned_transport
 from index.ingest.reading import RawSource
 
 MAX_URL_BYTES = 32 * 1024 * 1024
@@ -34,12 +36,11 @@ def fetch_url(
     policy = policy or HostPolicy.from_env()
     deadline = time.monotonic() + timeout_s
     current = url
+    pins = Pins()
     try:
-        with httpx.Client(
-            timeout=timeout_s, follow_redirects=False, headers={"User-Agent": USER_AGENT}
-        ) as client:
+        with _client(timeout_s, pins) as client:
             for _ in range(MAX_REDIRECTS + 1):
-                _check_target(url, current, policy)
+                _check_target(url, current, policy, pins)
                 with client.stream("GET", current) as response:
                     if response.is_redirect and "location" in response.headers:
                         current = urljoin(current, response.headers["location"])
@@ -56,7 +57,19 @@ def fetch_url(
         raise IngestError(url, f"fetch failed: {type(error).__name__}: {error}") from None
 
 
-def _check_target(origin: str, target: str, policy: HostPolicy) -> None:
+def _client(timeout_s: float, pins: Pins):
+    """A client that connects to the pinned addresses; through the environment's proxy
+    instead when one is set (the proxy then resolves names, so nothing can be pinned)."""
+    import httpx
+
+    options = {"timeout": timeout_s, "follow_redirects": False,
+               "headers": {"User-Agent": USER_AGENT}}  # fmt: skip
+    if any(scheme in ("http", "https", "all") for scheme in getproxies()):
+        return httpx.Client(**options)
+    return httpx.Client(transport=pinned_transport(pins), **options)
+
+
+def _check_target(origin: str, target: str, policy: HostPolicy, pins: Pins) -> None:
     try:
         parts = urlsplit(target)
         given_port = parts.port  # raises for a port out of range
@@ -67,9 +80,10 @@ def _check_target(origin: str, target: str, policy: HostPolicy) -> None:
     if any(ord(c) < 33 or ord(c) == 127 for c in target):
         raise IngestError(origin, "not a valid URL: it holds a space or control character")
     port = given_port or (443 if parts.scheme == "https" else 80)
-    refusal = policy.refusal(parts.hostname, port)
+    refusal, addresses = policy.check(parts.hostname, port)
     if refusal:
         raise IngestError(origin, refusal)
+    pins.pin(parts.hostname, port, addresses)
 
 
 def _read_body(url: str, response, max_bytes: int, deadline: float, timeout_s: float):

@@ -2,7 +2,8 @@
 
 By default only public addresses: loopback, private (RFC 1918, ULA), link-local (and so
 cloud metadata at 169.254.169.254), multicast, reserved and unspecified addresses are
-refused, after DNS resolution, for every hop of a redirect chain. A newsroom that
+refused, after DNS resolution, for every hop of a redirect chain, and the connection
+goes to the addresses that were checked (no second lookup to rebind). A newsroom that
 ingests from its intranet lists those hosts or networks in `NEWSDESK_ALLOW_HOSTS`
 (comma-separated host names, addresses or CIDR networks, e.g.
 `wire.intranet,10.20.0.0/16`).
@@ -45,15 +46,21 @@ class HostPolicy:
 
     def refusal(self, host: str, port: int) -> str | None:
         """Why `host` may not be fetched, or None when it may. Resolves the name."""
+        return self.check(host, port)[0]
+
+    def check(self, host: str, port: int) -> tuple[str | None, tuple[str, ...]]:
+        """(why `host` may not be fetched or None, the addresses it resolved to): the
+        fetch connects to these addresses only (index/ingest/pinning.py)."""
         host = host.strip("[]").lower()
-        if host in self.allowed_names:
-            return None
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as error:
-            return f"cannot resolve host {host!r} ({error})"
-        for info in infos:
-            address = ipaddress.ip_address(info[4][0].split("%")[0])
+            return f"cannot resolve host {host!r} ({error})", ()
+        addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
+        if host in self.allowed_names:
+            return None, addresses
+        for text in addresses:
+            address = ipaddress.ip_address(text.split("%")[0])
             if any(address in network for network in self.allowed_networks):
                 continue
             kind = _non_public_kind(address)
@@ -61,8 +68,8 @@ class HostPolicy:
                 return (
                     f"refused: {host} resolves to {kind} address {address}; "
                     f"set {ALLOW_ENV} to allow an intranet host"
-                )
-        return None
+                ), ()
+        return None, addresses
 
 
 def _non_public_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:

@@ -132,3 +132,43 @@ def test_a_malformed_url_is_one_reported_line_and_the_batch_goes_on(url, reason,
     assert results[0].origin == url and "not a valid URL" in results[0].error
     assert reason in results[0].error and "\n" not in results[0].error
     assert results[1].error is None and results[1].documents
+
+
+SECRET = b"Internal only\n\nThe admin console of a machine the policy refuses."
+
+
+class _SecretHandler(_Handler):
+    def do_GET(self):  # noqa: N802 - the stdlib's name
+        self._send(200, SECRET)
+
+
+def test_a_host_that_rebinds_after_the_check_is_reached_only_at_the_checked_address(
+    port: int, monkeypatch
+):
+    """DNS rebinding: the resolver answers an allowed address to the check and a refused
+    one (127.0.0.2, where a 'secret' server listens on the same port) afterwards."""
+    import socket
+
+    secret = ThreadingHTTPServer(("127.0.0.2", port), _SecretHandler)
+    threading.Thread(target=secret.serve_forever, daemon=True).start()
+    real_lookup, answers = socket.getaddrinfo, []
+
+    def rebinding_lookup(host, *args, **kwargs):
+        if host != "rebind.test":
+            return real_lookup(host, *args, **kwargs)
+        answers.append("127.0.0.1" if not answers else "127.0.0.2")
+        return real_lookup(answers[-1], *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_lookup)
+    try:
+        raw = fetch_url(f"http://rebind.test:{port}/page",
+                        policy=HostPolicy.from_list(["127.0.0.1/32"]))  # fmt: skip
+    finally:
+        secret.shutdown()
+    assert raw.data == PAGE
+    assert answers == ["127.0.0.1"]  # looked up once, by the check
+
+
+def test_a_redirect_to_another_host_is_connected_at_its_own_checked_address(port: int):
+    policy = HostPolicy.from_list(["127.0.0.1", "localhost"])
+    assert fetch_url(f"http://localhost:{port}/to-loopback", policy=policy).data == PAGE
