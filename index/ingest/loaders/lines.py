@@ -24,6 +24,9 @@ SOURCE_LINE = re.compile(rf"^Source:\s*(?P<outlet>.+?),\s*(?P<date>{_MONTH_DATE}
 TERMINATOR = re.compile(r"^(?:Continue reading|Read more)\s*[.…»>→]*$", re.I)
 SITE_TITLE = re.compile(r"^(?P<site>[^–—|]{2,40}?)\s+[–—|]\s+\S.*$")
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
+_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+# "By Ana Lee" or "By Ana Lee and Bo Chen" on a line of its own, without a date.
+AUTHOR_LINE = re.compile(rf"^By\s+(?P<authors>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*$")
 
 _RESIDUE = [
     re.compile(p, re.I)
@@ -107,6 +110,14 @@ def parse_byline(line: str) -> Byline | None:
     )
     section = (match.group("section") or "").strip() or None
     return Byline(authors=authors, published=published, section=section)
+
+
+def parse_author_line(line: str) -> tuple[str, ...] | None:
+    """The authors of a dateless byline ("By Ana Lee and Bo Chen"), or None."""
+    match = AUTHOR_LINE.match(line.strip()) if len(line) <= MAX_RULE_LINE else None
+    if not match:
+        return None
+    return tuple(name for name in _AUTHOR_SPLIT.split(match.group("authors")) if name.strip())
 
 
 def parse_source_line(line: str) -> SourceLine | None:

@@ -5,7 +5,8 @@ Three layouts are recognised, in this order:
   starts an article; the headline, if any, is the headline-shaped line just above it.
 - briefing pages: briefs end at a `Source: <outlet>, <date>` line or a
   "Continue reading" link; each brief is a headline followed by paragraphs.
-- a single article: the headline-shaped line before the first paragraph, then prose.
+- a single article: the headline-shaped line before the first paragraph (above a
+  dateless "By <authors>" line, if there is one), then prose.
 Everything before the first paragraph of an article that is not its headline is site
 chrome (menus, trending lists); residue lines (share buttons, captions) are dropped.
 """
@@ -24,6 +25,7 @@ from index.ingest.loaders.lines import (
     is_headline,
     is_prose,
     is_residue,
+    parse_author_line,
     parse_byline,
     parse_source_line,
     site_name,
@@ -164,9 +166,24 @@ def _segment_article(segment: list[Line]) -> _Article | None:
     if body is None:
         return None
     first_prose, paragraphs = body
-    headline = _headline_before(segment, first_prose)
+    authors, stop = (), first_prose
+    author_at = _author_line_before(segment, first_prose)
+    if author_at is not None:
+        authors, stop = parse_author_line(segment[author_at][1]), author_at
+    headline = _headline_before(segment, stop)
     first_line = headline[0] if headline else segment[first_prose][0]
-    return _Article(headline[1] if headline else None, tuple(paragraphs), first_line)
+    return _Article(headline[1] if headline else None, tuple(paragraphs), first_line,
+                    authors=authors)  # fmt: skip
+
+
+def _author_line_before(lines: list[Line], stop: int) -> int | None:
+    """The position of a dateless byline just above position `stop` (residue skipped),
+    so that it is read as the authors and not taken for the headline."""
+    for position in range(stop - 1, -1, -1):
+        if is_residue(lines[position][1]):
+            continue
+        return position if parse_author_line(lines[position][1]) else None
+    return None
 
 
 def _short_note(segment: list[Line]) -> _Article | None:
