@@ -125,6 +125,7 @@ class NewsIndex:
     def add(self, targets: Sequence[str]) -> IngestReport:
         """Read, fetch and parse the targets without any lock (on the cluster, if one
         is given), then store and index."""
+        self._refuse_read_only()
         if self.cluster is not None:
             self._check_existing_model()
             sources, prepared = self.cluster.read(targets, self.model, self.chunking)
@@ -175,6 +176,12 @@ class NewsIndex:
             self._announce()
         return report
 
+    def _refuse_read_only(self) -> None:
+        """Before reading a single source: a write would fail at the end otherwise."""
+        if self.store.read_only:
+            raise StoreError(f"{self.dir}: the index folder is read-only here; "
+                             "it can be searched but not changed")  # fmt: skip
+
     def _announce(self) -> None:
         """On the command line (progress on stderr), what the live generation covers."""
         manifest = live_manifest(self.dir)
@@ -206,6 +213,7 @@ class NewsIndex:
         embed_cached(self.cache_path, self.embedder, texts, self.progress)
 
     def delete(self, doc_id: str) -> bool:
+        self._refuse_read_only()
         with WriterLock(self.dir):
             removed = self.store.delete(doc_id)
             self._rebuild_if_stale()

@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     except (NewsdeskError, ValueError) as error:
         return _fail(str(error))
     except sqlite3.Error as error:
-        return _fail(f"document store: {error}")
+        return _fail(f"index database: {error}")
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             return _closed_pipe()

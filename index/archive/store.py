@@ -29,6 +29,7 @@ from index.bylines import sql_author_match
 from index.documents import Chunk, Dateline, Document, DocumentSummary
 from index.errors import StoreError, one_line
 from index.ids import canonical_url, make_chunk_id
+from index.sqlite_files import connect_read_only, writable
 from index.text.chunking import Chunker
 
 SCHEMA_VERSION = 1
@@ -88,13 +89,18 @@ class DocumentStore:
         self.index_dir = Path(index_dir)
         self.path = self.index_dir / DB_NAME
         _refuse_foreign_folder(self.index_dir, self.path)
+        self.read_only = self.path.exists() and not writable(self.path)
         try:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             # SQLite is built serialized here (sqlite3.threadsafety == 3), so one
             # connection may serve the web app's worker threads.
-            self._db = sqlite3.connect(
-                self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
-            )
+            if self.read_only:
+                self._db = connect_read_only(self.path, busy_timeout_s)
+            else:
+                self._db = sqlite3.connect(
+                    self.path, timeout=busy_timeout_s, isolation_level=None,
+                    check_same_thread=False,
+                )  # fmt: skip
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.create_function("nd_author_match", 3, sql_author_match, deterministic=True)
             if self._schema_version() is None:
@@ -135,6 +141,9 @@ class DocumentStore:
         self.close()
 
     def transaction(self) -> Transaction:
+        if self.read_only:
+            raise StoreError(f"{self.path}: the index folder is read-only here; "
+                             "it can be searched but not changed")  # fmt: skip
         return Transaction(self._db, self.path)
 
     def _check_version(self) -> None:

@@ -7,7 +7,8 @@ links to best (search/stories/links.py) or to a new story of its own; removed
 documents leave their story. Nothing already assigned is recomputed, so adding a feed
 to a large archive costs the new reports only (incremental, single-pass clustering as
 in TDT's online detection). The book records its format version and link settings and
-starts afresh when they change.
+starts afresh when they change. On an index this process may not write, the book is
+copied into memory and kept up to date there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import datetime
 
 from index.derived.generation import Generation
 from index.newsindex import NewsIndex
+from index.sqlite_files import connect_read_only, writable
 from search.stories.links import (
     LinkConfig,
     NameStats,
@@ -140,8 +142,11 @@ class StoryBook:
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             path = self.index.dir / BOOK_NAME
-            self._db = sqlite3.connect(path, timeout=60, isolation_level=None,
-                                       check_same_thread=False)  # fmt: skip
+            if writable(path):
+                self._db = sqlite3.connect(path, timeout=60, isolation_level=None,
+                                           check_same_thread=False)  # fmt: skip
+            else:
+                self._db = _in_memory_copy(path)
             self._db.executescript(_SCHEMA)
             settings = json.dumps({"format": FORMAT, **asdict(self.config)}, sort_keys=True)
             row = self._db.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
@@ -272,6 +277,19 @@ class StoryBook:
         )[: self.config.top_members]  # fmt: skip
         gap = days_apart(report.published, members[0].published)
         return sum(links) / len(links) * time_factor(gap, self.config)
+
+
+def _in_memory_copy(path) -> sqlite3.Connection:
+    """The book of an index this process may not write, copied into memory (empty when
+    there is none): brought up to date there, never written back."""
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    if path.exists():
+        stored = connect_read_only(path, 60)
+        try:
+            stored.backup(memory)
+        finally:
+            stored.close()
+    return memory
 
 
 def oldest_first(record) -> tuple:
