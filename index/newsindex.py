@@ -88,6 +88,9 @@ class NewsIndex:
                                           self.bm25_params, progress, cluster)  # fmt: skip
 
     def close(self) -> None:
+        if self._loaded is not None:
+            self._loaded.close()
+        self._loaded = None
         self.store.close()
 
     def __enter__(self) -> NewsIndex:
@@ -248,8 +251,9 @@ class NewsIndex:
         waits for its first one."""
         name = current_name(self.dir)
         loaded = self._loaded
-        if loaded is not None and getattr(loaded, "broken", False):
-            loaded = self._loaded = None  # a shard stopped answering: load it afresh
+        if loaded is not None and loaded.broken:
+            loaded.close()  # a shard stopped answering: its survivors stop too
+            loaded = self._loaded = None  # and the generation is loaded afresh
         if loaded and loaded.name == name and not self._stale(loaded.revision):
             return loaded
         if self.rebuild_stale and (name is None or self._stale(self._revision_of(name))):

@@ -87,6 +87,11 @@ class Generation:
             embedder,
         )
 
+    broken = False  # a sharded generation's shard may stop answering; this one cannot
+
+    def close(self) -> None:
+        """Nothing runs elsewhere: the arrays go with the object."""
+
     @property
     def row_count(self) -> int:
         return len(self.chunk_ids)

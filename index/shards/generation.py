@@ -53,6 +53,10 @@ class ShardedGeneration:
             shards = RayShards(cluster, folder, manifest.shards)
         return cls(folder.name, manifest, shards, stats, chunk_ids, doc_ids, embedder)
 
+    def close(self) -> None:
+        """Stop the shard actors (a broken generation, or the index closing)."""
+        self.shards.close()
+
     @property
     def broken(self) -> bool:
         """A shard stopped answering: the next snapshot loads the generation afresh."""

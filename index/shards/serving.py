@@ -43,6 +43,9 @@ class LocalShards:
         return {shard: getattr(self._generations[shard], method)(*args)
                 for shard, (method, args) in calls.items()}  # fmt: skip
 
+    def close(self) -> None:
+        """Nothing runs elsewhere."""
+
 
 class ShardServer:
     """The body of one shard actor: the shard's vectors and BM25 matrix in memory."""
@@ -101,6 +104,16 @@ class RayShards:
         refs = {shard: self.actors[shard].call.remote(method, *args)
                 for shard, (method, args) in calls.items()}  # fmt: skip
         return self._gather(refs)
+
+    def close(self) -> None:
+        """Stop every actor of this generation. A handle held anywhere else (an old
+        snapshot, a traceback) would otherwise keep the survivors of a broken
+        generation running beside their replacements."""
+        for actor in self.actors:
+            try:
+                self._ray.kill(actor, no_restart=True)
+            except Exception:  # noqa: BLE001 - already dead or its node gone
+                continue
 
     def _gather(self, refs: dict) -> dict[int, object]:
         """Every shard's answer, or ClusterError naming the first that gave none."""

@@ -65,9 +65,13 @@ def test_a_dead_shard_actor_is_a_clear_error(sharded_desk):
 
     before = [p.chunk_id for p in sharded_desk.search(QUESTION, k=10)]
     generation = sharded_desk.index.snapshot()
+    survivor = generation.shards.actors[0]
     ray.kill(generation.shards.actors[1], no_restart=True)
     with pytest.raises(ClusterError, match=r"shard 2 of 2 \(gen-.*/shard-001\) is not answering"):
         sharded_desk.search(QUESTION, k=10)
     # The next question loads the generation afresh, with a new actor for the shard.
     assert [p.chunk_id for p in sharded_desk.search(QUESTION, k=10)] == before
     assert sharded_desk.index.snapshot() is not generation
+    # The broken generation's other actor is stopped, though a handle to it is held here.
+    with pytest.raises(ray.exceptions.RayActorError):
+        ray.get(survivor.rows.remote(), timeout=60)
