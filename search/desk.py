@@ -228,6 +228,14 @@ class Newsdesk:
         return guarded_parse(RawSource(origin=f"upload:{name}", data=data))
 
     @staticmethod
+    def stop_local_cluster() -> bool:
+        """Stop the `ray="local"` cluster this process started, its agents and workers
+        with it (a cluster given by address is left running); True when there was one."""
+        from index.shards.cluster import stop_local_cluster
+
+        return stop_local_cluster()
+
+    @staticmethod
     def load_url(url: str) -> SourceResult:
         """An http(s) URL's documents, fetched under the address policy."""
         return load_source(url)

@@ -375,5 +375,24 @@ def serve(
     service.start(build_demo=True)
     if block:
         print(f"newsdesk: the page is up at {app.local_url}", file=sys.stderr)
-        app.block_thread()
+        _serve_until_stopped(app, service)
     return app, service
+
+
+def _serve_until_stopped(app, service) -> None:
+    """Serve until Ctrl-C or SIGTERM, then stop what this process started: the page,
+    the index, and a `--ray local` cluster with its agents and workers."""
+    import signal
+
+    from search.desk import Newsdesk
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        app.block_thread()  # returns on KeyboardInterrupt, having closed the server
+    finally:
+        service.close()
+        if Newsdesk.stop_local_cluster():
+            print("newsdesk: stopped the local Ray cluster", file=sys.stderr)

@@ -31,6 +31,8 @@ LOOPBACK_ONLY = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 # One Ray session per process: the web app's reader and writer threads both connect,
 # and two racing ray.init calls left two sessions and a server that died ~70 s later.
 _CONNECTING = threading.Lock()
+_STARTED_HERE: list[bool] = []  # set once this process started a private cluster
+_LOCAL_STOPPED = threading.Event()  # lets the thread that started it end
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,21 @@ def _loopback_only(ray) -> None:
     ray_constants.ENABLE_RAY_CLUSTER = False
 
 
+def stop_local_cluster() -> bool:
+    """Stop the private cluster this process started (`local`), its GCS, raylet,
+    agents and workers with it; True when there was one. A cluster given by address
+    belongs to someone else and is left running."""
+    with _CONNECTING:
+        if not _STARTED_HERE:
+            return False
+        import ray
+
+        ray.shutdown()
+        _STARTED_HERE.clear()
+        _LOCAL_STOPPED.set()
+        return True
+
+
 class Cluster:
     def __init__(self, address: str, options: RayOptions | None = None) -> None:
         self.address = address
@@ -64,6 +81,9 @@ class Cluster:
             # binding every server to all interfaces, unless it treats the machine as
             # a one-node cluster (read when Ray is first imported; its workers inherit it).
             os.environ[LOOPBACK_ONLY] = "0"
+        # Ray's C++ core installs a handler that turns SIGTERM into an abort with a
+        # stack dump, so `serve` could not stop the cluster it started.
+        os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
         try:
             import ray
         except ImportError as error:
@@ -72,8 +92,34 @@ class Cluster:
             _loopback_only(ray)
         with _CONNECTING:
             if not ray.is_initialized():
-                self._init(ray)
+                if self.address == LOCAL:
+                    self._start_local(ray)
+                else:
+                    self._init(ray)
         return ray
+
+    def _start_local(self, ray) -> None:
+        """Start the private cluster from a thread that lives until it is stopped. Ray
+        starts its GCS, raylet and agents with PR_SET_PDEATHSIG, which Linux fires when
+        the starting *thread* ends: started from the web app's start-up thread, the
+        whole cluster died seconds later and the server a minute after that."""
+        started, failure = threading.Event(), []
+
+        def run() -> None:
+            try:
+                self._init(ray)
+            except BaseException as error:  # noqa: BLE001 - raised in the caller
+                failure.append(error)
+            started.set()
+            if not failure:
+                _LOCAL_STOPPED.wait()
+
+        _LOCAL_STOPPED.clear()
+        threading.Thread(target=run, name="newsdesk-ray-local", daemon=True).start()
+        started.wait()
+        if failure:
+            raise failure[0]
+        _STARTED_HERE.append(True)
 
     def _init(self, ray) -> None:
         # A newsroom's archive stays in the newsroom: no usage reports to Ray's servers.
