@@ -65,8 +65,18 @@ def read_byline(
     outlets credited."""
     authors, credits = [], []
     for name in split_names(names):
-        (credits if is_credit(name, outlet) else authors).append(name)
+        if name[:4].casefold() == "via ":  # a report summarised from another outlet
+            credits.append(name[4:].strip())
+        else:
+            (credits if is_credit(name, outlet) else authors).append(name)
     return tuple(authors), tuple(credits)
+
+
+def stored_byline(authors: Iterable[str], credits: Iterable[str], outlet: str | None) -> list[str]:
+    """The names as stored: a credit that would read back as a person (an outlet a
+    brief summarises, "Moore") is marked "via Moore"."""
+    marked = [c if is_credit(c, outlet) else f"via {c}" for c in credits]
+    return [*authors, *marked]
 
 
 def name_matches(name: str, wanted: str) -> bool:

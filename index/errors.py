@@ -50,6 +50,10 @@ class NotFound(NewsdeskError, LookupError):
     """A document id or URL that the archive does not hold."""
 
 
+class NoMatch(NewsdeskError, ValueError):
+    """A filter names an outlet or author the archive does not hold."""
+
+
 class MissingDependency(NewsdeskError):
     """A package newsdesk needs is not installed: a broken install, never bad input, so
     it stops the batch instead of being reported as a per-file parse error."""

@@ -27,6 +27,7 @@ from index.shards.cluster import Cluster, RayOptions
 from search.answer import Answerer
 from search.answering.policy import AnswerPolicy
 from search.answering.scorer import Scorer
+from search.filtercheck import check_filters
 from search.plan import make_plan
 from search.related import RelatedConfig, RelatedFinder
 from search.retriever import RetrievalConfig, Retriever
@@ -120,6 +121,7 @@ class Newsdesk:
         diversify: bool = True,
     ) -> list[Passage]:
         """The top k passages, one per document; time and outlets as in `ask`."""
+        check_filters(self.index.store, filters)
         plan = make_plan(check_query(query, k), filters, as_of, question_dates, diversify)
         ranking = self.retriever.rank_plan(plan, k, mode)
         return self.retriever.passages(ranking, k)
@@ -139,8 +141,10 @@ class Newsdesk:
         (later reports left out; relative dates count from it; default now).
         `question_dates`: apply the time the question names ("in May 2020", "latest";
         the applied frame is `answer.timeframe`). `diversify`: spread the top results
-        over outlets."""
+        over outlets. An outlet or author filter that matches nothing raises NoMatch
+        with the nearest names."""
         question = check_query(question, k)
+        check_filters(self.index.store, filters)
         plan = make_plan(question, filters, as_of, question_dates, diversify)
         return self.answerer.ask(question, k, mode, plan=plan)
 
@@ -173,6 +177,7 @@ class Newsdesk:
         its reports is inside `filters` (dates, outlets). `limit` None lists all."""
         if isinstance(min_reports, bool) or not isinstance(min_reports, int) or min_reports < 1:
             raise ValueError(f"min_reports must be a whole number ≥ 1, not {min_reports!r}")
+        check_filters(self.index.store, filters)
         generation = self.index.snapshot()
         self.book.refresh(generation)
         chosen = matching_story_ids(self.index, self.book, filters or Filters(), min_reports)

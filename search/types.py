@@ -239,7 +239,7 @@ class Story:
         """Outlets in the order they first reported."""
         seen: list[str] = []
         for item in self.items:
-            outlet = item.document.source or "unknown outlet"
+            outlet = item.document.source or "outlet not stated"
             if outlet not in seen:
                 seen.append(outlet)
         return tuple(seen)

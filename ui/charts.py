@@ -15,7 +15,7 @@ MAX_MONTH_LABELS = 7
 
 
 def outlet_bars(summaries: list[DocumentSummary]) -> str:
-    counts = Counter(s.source or "unknown outlet" for s in summaries)
+    counts = Counter(s.source or "outlet not stated" for s in summaries)
     ranked = sorted(counts.items(), key=lambda p: (-p[1], p[0]))
     if len(ranked) > MAX_OUTLETS:
         rest = sum(n for _, n in ranked[MAX_OUTLETS - 1 :])

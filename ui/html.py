@@ -36,7 +36,7 @@ def safe_link(url: str | None, label: str) -> str:
 def reader_date(value: datetime | None) -> str:
     """ "18 May 2020" with the exact UTC time on hover."""
     if value is None:
-        return '<span class="nd-muted">undated</span>'
+        return '<span class="nd-muted">date not stated</span>'
     exact = value.strftime("%Y-%m-%d %H:%M UTC")
     return (
         f'<time datetime="{esc(value.isoformat())}" title="{esc(exact)}">'
@@ -61,7 +61,11 @@ def mark_terms(text: str, query: str) -> str:
 
 
 def _byline(source: str | None, published: datetime | None, authors=(), credits=()) -> str:
-    parts = [f"<span class='nd-outlet'>{esc(source or 'unknown outlet')}</span>"]
+    # A page that names no outlet (a republished copy) is shown as such, muted, not as
+    # an error.
+    outlet = (f"<span class='nd-outlet'>{esc(source)}</span>" if source
+              else "<span class='nd-muted'>outlet not stated</span>")  # fmt: skip
+    parts = [outlet]
     if authors:
         parts.append("by " + esc(", ".join(authors)))
     if credits:

@@ -30,8 +30,8 @@ def summary_markdown(summaries: Summaries) -> str:
 
 
 def _label(summary) -> str:
-    date = f"{summary.published:%Y-%m-%d}" if summary.published else "undated"
-    return f"{summary.title} — {summary.source or 'unknown outlet'}, {date}"
+    date = f"{summary.published:%Y-%m-%d}" if summary.published else "date not stated"
+    return f"{summary.title} — {summary.source or 'outlet not stated'}, {date}"
 
 
 def headline_choices(summaries: Summaries) -> list[tuple[str, str]]:
@@ -53,14 +53,18 @@ def author_choices(summaries: Summaries) -> list[str]:
     return sorted(chosen, key=str.casefold)
 
 
+def _short_date(summary) -> str:
+    return f"{summary.published:%Y-%m-%d}" if summary.published else "date not stated"
+
+
 def listing_html(summaries: Summaries, page: int) -> str:
     """One page of the archive, newest first, as a table that folds into one card per
     document at phone width (date and outlet over the headline)."""
     start = (max(page, 1) - 1) * PAGE_SIZE
     rows = "".join(
         "<tr>"
-        f"<td class='nd-col-date'>{f'{s.published:%Y-%m-%d}' if s.published else 'undated'}</td>"
-        f"<td class='nd-col-outlet'>{esc(s.source or '')}</td>"
+        f"<td class='nd-col-date'>{_short_date(s)}</td>"
+        f"<td class='nd-col-outlet'>{esc(s.source or 'outlet not stated')}</td>"
         f"<td class='nd-col-title'>{esc(s.title)}</td>"
         f"<td class='nd-col-authors'>{esc(_people(s))}</td>"
         f"<td class='nd-col-id'><code>{esc(s.doc_id)}</code></td></tr>"
@@ -94,8 +98,8 @@ def removal_done(summary: DocumentSummary, remaining: int) -> str:
 
 
 def _where(summary: DocumentSummary) -> str:
-    date = f"{summary.published:%-d %b %Y}" if summary.published else "undated"
-    return f"{summary.source or 'unknown outlet'}, {date}"
+    date = f"{summary.published:%-d %b %Y}" if summary.published else "date not stated"
+    return f"{summary.source or 'outlet not stated'}, {date}"
 
 
 LISTING_CSS = """

@@ -16,6 +16,7 @@ def document_json(document: Document, include_text: bool = True) -> dict[str, ob
         "url": document.url,
         "source": document.source,
         "authors": list(document.authors),
+        "credits": list(document.credits),
         "published": document.published.isoformat() if document.published else None,
         "language": document.language,
         "external_id": document.external_id,
@@ -67,7 +68,9 @@ def document_line(document: Document) -> str:
     date = document.published.strftime("%Y-%m-%d") if document.published else "----------"
     title = document.title + (" [title derived]" if document.title_derived else "")
     by = f" — {', '.join(document.authors)}" if document.authors else ""
-    return f"  {document.doc_id}  {date}  {document.source or '(no outlet)'}  {title}{by}"
+    via = f" (via {', '.join(document.credits)})" if document.credits else ""
+    outlet = document.source or "(outlet not stated)"
+    return f"  {document.doc_id}  {date}  {outlet}  {title}{by}{via}"
 
 
 def _outcome_note(outcome) -> str:

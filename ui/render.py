@@ -132,7 +132,7 @@ def stories_json(stories: list[Story]) -> list[dict[str, object]]:
 
 
 def _byline(source: str | None, published: datetime | None, authors=()) -> str:
-    parts = [source or "unknown outlet"]
+    parts = [source or "outlet not stated"]
     if published:
         parts.append(published.strftime("%d %b %Y"))
     if authors:
@@ -192,7 +192,7 @@ def _adds_lines(adds) -> list[str]:
 def _span(story: Story) -> str:
     first, last = story.first, story.last
     if first is None:
-        return "undated"
+        return "date not stated"
     if first.date() == last.date():
         return f"{first:%d %b %Y}"
     return f"{first:%d %b %Y} – {last:%d %b %Y}"
@@ -218,8 +218,8 @@ def story_lines(
                      + f"  [{story.story_id}]")  # fmt: skip
         for item in story.items:
             ref = item.document
-            date = ref.published.strftime("%Y-%m-%d") if ref.published else "undated   "
-            lines.append(f"  {date}  {ref.source or 'unknown outlet'}: {ref.title}")
+            date = ref.published.strftime("%Y-%m-%d") if ref.published else "no date   "
+            lines.append(f"  {date}  {ref.source or 'outlet not stated'}: {ref.title}")
             lines.append(f"              {item.reason}  [{ref.doc_id}]")
             if item.adds is not None:
                 lines += _adds_lines(item.adds)

@@ -22,7 +22,7 @@ MAX_LABEL = 22
 def _span(story: Story) -> str:
     first, last = story.first, story.last
     if first is None:
-        return "undated"
+        return "date not stated"
     if first.date() == last.date():
         return reader_date(first)
     return f"{reader_date(first)} – {reader_date(last)}"
@@ -128,7 +128,7 @@ def timeline_svg(story: Story) -> str:
     last = max(i.document.published for _, i in dated)
     pad = max((last - first) * 0.04, timedelta(hours=12))
     low, high = first - pad, last + pad
-    outlets = list(dict.fromkeys(i.document.source or "unknown outlet" for _, i in dated))
+    outlets = list(dict.fromkeys(i.document.source or "outlet not stated" for _, i in dated))
     plot = CHART_WIDTH - LABEL_WIDTH - 16
     height = 34 + ROW_HEIGHT * len(outlets)
 
@@ -153,7 +153,7 @@ def timeline_svg(story: Story) -> str:
                          f"class='nd-chart-axis'>{esc(text)}</text>")  # fmt: skip
     for number, item in dated:
         ref = item.document
-        y = 14 + ROW_HEIGHT * outlets.index(ref.source or "unknown outlet") + ROW_HEIGHT / 2
+        y = 14 + ROW_HEIGHT * outlets.index(ref.source or "outlet not stated") + ROW_HEIGHT / 2
         title = f"{number}. {ref.title} — {ref.published:%-d %b %Y}"
         parts.append(f"<g class='nd-chart-dot'><title>{esc(title)}</title>"
                      f"<circle cx='{x(ref.published):.1f}' cy='{y:.1f}' r='8'/>"

@@ -20,15 +20,17 @@ from typing import Literal
 from index.archive import datelines, neardup, nearlinks
 from index.archive.batches import select_in
 from index.archive.identity import same_article, separate_id
+from index.archive.names import names_on_record
 from index.archive.prepared import Prepared, prepare
 from index.archive.rows import document_from_row as _document
 from index.archive.rows import summary_from_row
 from index.archive.schema import SCHEMA
 from index.archive.transaction import Transaction
-from index.bylines import sql_author_match
+from index.bylines import sql_author_match, stored_byline
 from index.documents import Chunk, Dateline, Document, DocumentSummary
 from index.errors import StoreError, one_line
 from index.ids import canonical_url, make_chunk_id
+from index.outlets import sql_source_match
 from index.sqlite_files import connect_read_only, writable
 from index.text.chunking import Chunker
 
@@ -103,6 +105,7 @@ class DocumentStore:
                 )  # fmt: skip
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.create_function("nd_author_match", 3, sql_author_match, deterministic=True)
+            self._db.create_function("nd_source_match", 3, sql_source_match, deterministic=True)
             if self._schema_version() is None:
                 self._create()
             self._check_version()
@@ -272,7 +275,10 @@ class DocumentStore:
                 document.text,
                 document.url,
                 document.source,
-                json.dumps([*document.authors, *document.credits], ensure_ascii=False),
+                json.dumps(
+                    stored_byline(document.authors, document.credits, document.source),
+                    ensure_ascii=False,
+                ),  # fmt: skip
                 document.published.isoformat() if document.published else None,
                 document.language,
                 document.external_id,
@@ -331,6 +337,7 @@ class DocumentStore:
         authors: Sequence[str] = (),
     ) -> set[str]:
         """Ids of documents published in [since, until] (inclusive), from any of `sources`
+        (any part of an outlet's name, its initials, or an outlet credited: index/outlets.py)
         and by any of `authors` (any co-author; every word of a wanted name is one of the
         author's, case-insensitively); an empty criterion does not filter."""
         clauses, params = [], []
@@ -341,8 +348,8 @@ class DocumentStore:
             clauses.append("published <= ?")
             params.append(until.isoformat())
         if sources:
-            clauses.append(f"lower(source) IN ({','.join('?' * len(sources))})")
-            params.extend(source.lower() for source in sources)
+            clauses.append("nd_source_match(source, authors, ?)")
+            params.append(json.dumps(list(sources)))
         if authors:
             clauses.append("nd_author_match(authors, source, ?)")
             params.append(json.dumps(list(authors)))
@@ -351,6 +358,11 @@ class DocumentStore:
             row[0]
             for row in self._db.execute(f"SELECT doc_id FROM documents WHERE {where}", params)
         }
+
+    def names_on_record(self) -> tuple[list[str], list[str]]:
+        """(outlets, authors) the archive knows, each once, the most frequent first;
+        outlets include those reports are credited to."""
+        return names_on_record(self._db)
 
     def documents(self) -> Iterator[Document]:
         """All documents, newest first (undated last), ties by doc_id."""

@@ -115,8 +115,15 @@ def test_stories_list_filter_and_open_in_the_related_shape(index_dir):
     assert [s["last"] for s in listed] == sorted((s["last"] for s in listed), reverse=True)
     nexperia = next(s for s in listed if "Nexperia" in s["names"])
     assert nexperia["reports"] == 4 and nexperia["items"][0]["adds"]["text"]
-    moore = json.loads(_run(index_dir, "stories", "--source", "Moore", "--json").stdout)
-    assert [s["outlets"] for s in moore] == [["Caixin Global", "Moore"]]
+    moore = json.loads(_run(index_dir, "stories", "--source", "moore", "--json").stdout)
+    assert [s["outlets"] for s in moore] == [["Caixin Global", "Chinascope"]]
+    misspelt = _run(index_dir, "stories", "--source", "Caixn")
+    assert misspelt.returncode != 0 and misspelt.stderr.strip() == (
+        "newsdesk: no outlet in the archive matches 'Caixn' (closest: Caixin Global)"
+    )
+    scmp = json.loads(_run(index_dir, "ask", QUESTION, "--source", "SCMP", "--json").stdout)
+    assert scmp["passages"]
+    assert {p["source"] for p in scmp["passages"]} == {"South China Morning Post"}
     text = _run(index_dir, "stories", "--story", nexperia["story_id"]).stdout
     assert text.startswith("Story 1: ") and "adds: “" in text and "days after report" in text
     old = _run(index_dir, "stories", "--until", "2018-01-01")

@@ -131,6 +131,38 @@ def parse_source_line(line: str) -> SourceLine | None:
     )
 
 
+_SITE = r"(?P<site>[A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,4})"
+# Where a page names its own publisher: "Related postings on Chinascope:", "More from
+# Caixin Global", "© 2020 Chinascope. All rights reserved."
+_PUBLISHER = [
+    re.compile(
+        rf"^(?:Related|More)\s+(?:postings|posts|stories|articles|news)\s+"
+        rf"(?:on|from|at)\s+{_SITE}\s*:?$"
+    ),  # fmt: skip
+    re.compile(rf"^More\s+from\s+{_SITE}\s*:?$"),
+    re.compile(
+        rf"^(?:©|\(c\)|Copyright)\s*(?:©\s*)?(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?\s+)?"
+        rf"{_SITE}\.?(?:\s+All rights reserved\.?)?$",
+        re.I,
+    ),  # fmt: skip
+]
+
+
+def page_publisher(lines: list[str]) -> str | None:
+    """The publisher a page names as itself (the most often named), or None."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        if len(line) > 120:
+            continue
+        for pattern in _PUBLISHER:
+            match = pattern.match(line.strip())
+            if match:
+                site = match.group("site").strip(" .")
+                counts[site] = counts.get(site, 0) + 1
+                break
+    return max(counts, key=lambda site: (counts[site], site)) if counts else None
+
+
 def site_name(line: str) -> str | None:
     """ "Caixin Global – Latest China News & Headlines" → "Caixin Global"."""
     if len(line) > MAX_RULE_LINE:

@@ -4,7 +4,9 @@ Three layouts are recognised, in this order:
 - byline pages (a section page): every line like `By <authors> / <date> / <section>`
   starts an article; the headline, if any, is the headline-shaped line just above it.
 - briefing pages: briefs end at a `Source: <outlet>, <date>` line or a
-  "Continue reading" link; each brief is a headline followed by paragraphs.
+  "Continue reading" link; each brief is a headline followed by paragraphs. A brief
+  is the page publisher's (as the page names itself: "Related postings on
+  Chinascope"), crediting the source line's outlet ("via Reuters").
 - a single article: the headline-shaped line before the first paragraph (above a
   dateless "By <authors>" line, if there is one), then prose.
 Everything before the first paragraph of an article that is not its headline is site
@@ -13,7 +15,7 @@ chrome (menus, trending lists); residue lines (share buttons, captions) are drop
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from index.documents import Document, Provenance
@@ -25,6 +27,7 @@ from index.ingest.loaders.lines import (
     is_headline,
     is_prose,
     is_residue,
+    page_publisher,
     parse_author_line,
     parse_byline,
     parse_source_line,
@@ -43,6 +46,7 @@ class _Article:
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     source: str | None = None
+    via: str | None = None  # the outlet a brief summarises ("Source: Reuters, …")
 
 
 def load_text_page(text: str, origin: str, problems: list[str] | None = None) -> list[Document]:
@@ -54,7 +58,7 @@ def load_text_page(text: str, origin: str, problems: list[str] | None = None) ->
     if any(parse_byline(line) for _, line in lines):
         articles = _split_at_bylines(lines)
     else:
-        articles = _split_at_terminators(lines)
+        articles = _split_at_terminators(lines, page_publisher([line for _, line in lines]))
     if not articles:
         note = _short_note(lines)
         articles = [note] if note else []
@@ -79,7 +83,7 @@ def _article_document(article: _Article, origin: str, index: int, site: str | No
         text="\n\n".join(article.paragraphs),
         title=article.headline,
         source=article.source or site,
-        authors=article.authors,
+        authors=article.authors + ((f"via {article.via}",) if article.via else ()),
         published=article.published,
         provenance=Provenance(origin, "text", index, article.first_line),
     )
@@ -135,7 +139,11 @@ def _split_at_bylines(lines: list[Line]) -> list[_Article]:
     return articles
 
 
-def _split_at_terminators(lines: list[Line]) -> list[_Article]:
+def _split_at_terminators(lines: list[Line], publisher: str | None) -> list[_Article]:
+    """Briefs ending at a source line are the page publisher's summaries of another
+    outlet's report: the publisher (named by the page itself, else unknown) is their
+    outlet, and the source line's outlet is credited ("via Reuters"), never taken for
+    the outlet."""
     articles = []
     segment: list[Line] = []
     for number, line in lines:
@@ -148,7 +156,8 @@ def _split_at_terminators(lines: list[Line]) -> list[_Article]:
                     article.paragraphs,
                     article.first_line,
                     published=source.published,
-                    source=source.outlet,
+                    source=publisher,
+                    via=source.outlet,
                 )
             if article:
                 articles.append(article)
@@ -158,7 +167,7 @@ def _split_at_terminators(lines: list[Line]) -> list[_Article]:
     tail = _segment_article(segment)
     if tail:
         articles.append(tail)
-    return articles
+    return [replace(article, source=article.source or publisher) for article in articles]
 
 
 def _segment_article(segment: list[Line]) -> _Article | None:

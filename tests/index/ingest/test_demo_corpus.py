@@ -67,13 +67,19 @@ def test_scmp_feed_items_carry_title_link_author_and_date(demo_dir):
     assert docs[0].authors == ("Xiaofei Xu",)
 
 
-def test_briefing_page_takes_outlet_and_date_from_source_lines(demo_dir):
+def test_briefing_page_is_the_publishers_and_credits_the_source_line(demo_dir):
+    """Each brief is Chinascope's summary of another outlet's report: Chinascope (named by
+    the page: "Related postings on Chinascope") is the outlet, the source line's outlet
+    is credited, never taken for the outlet."""
     docs = _load(demo_dir, "003").documents
     assert docs[0].title == "Huawei Placed Emergency Order with TSMC"
-    assert docs[0].source == "Moore"
+    assert docs[0].source == "Chinascope" and docs[0].credits == ("Moore",)
+    assert docs[0].authors == ()
     assert docs[0].published.date().isoformat() == "2020-05-19"
-    with_source = [doc for doc in docs if doc.source]
-    assert len(with_source) == 6
+    assert {doc.source for doc in docs} == {"Chinascope"}
+    assert [doc.credits for doc in docs if doc.credits] == [
+        ("Moore",), ("HKET",), ("Sina",), ("South China Morning Post",), ("Reuters",),
+        ("Central News Agency",)]  # fmt: skip
     assert all("Related postings" not in doc.text for doc in docs)
     assert all("Continue reading" not in doc.text for doc in docs)
     assert all("Skip to content" not in doc.text for doc in docs)
