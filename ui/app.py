@@ -65,7 +65,8 @@ class Handlers:
         if state.error:
             return f"**Index build failed:** {state.error}"
         if not state.ready:
-            return f"**Building the index:** {state.message}…"
+            doing = "Building the index" if state.building else "Getting ready"
+            return f"**{doing}:** {state.message}…"
         line = library.summary_line(self.service.reader.summaries())
         coverage = self.service.reader.coverage()
         if not coverage.complete:
@@ -178,6 +179,15 @@ class Handlers:
     def listing(self, page: float | None) -> str:
         return library.listing_html(self.service.reader.summaries(), int(page or 1))
 
+    def tick(self, page: float | None, filled: bool):
+        """Every second: the status line, and once the index is ready every control
+        filled for this page (opened before it was ready), without a reload."""
+        import gradio as gr
+
+        if filled or not self.service.status.ready:
+            return (self.status(), *[gr.skip()] * (REFRESHED - 1), filled)
+        return (*self.refresh(page), True)
+
     def refresh(self, page: float | None = 1):
         """Pickers, charts and listing from the current archive."""
         import gradio as gr
@@ -200,6 +210,9 @@ class Handlers:
             library.listing_html(summaries, int(page or 1)),
             gr.update(choices=outlets),
         )
+
+
+REFRESHED = 10  # the outputs of Handlers.refresh
 
 
 def build_app(service: DeskService):
@@ -225,8 +238,10 @@ def build_app(service: DeskService):
         refreshed = [status, ask.outlets, ask.authors, related.document, lib.remove_pick,
                      lib.summary, lib.per_outlet, lib.per_month, lib.listing,
                      stories.outlets]  # fmt: skip
-        app.load(handlers.refresh, [lib.page], refreshed, **PRIVATE)
-        gr.Timer(1.0).tick(handlers.status, outputs=[status], show_progress="hidden", **PRIVATE)
+        filled = gr.State(False)  # this page's controls hold the ready archive
+        app.load(handlers.tick, [lib.page, filled], [*refreshed, filled], **PRIVATE)
+        gr.Timer(1.0).tick(handlers.tick, [lib.page, filled], [*refreshed, filled],
+                           show_progress="hidden", **PRIVATE)  # fmt: skip
         _wire_questions(handlers, ask, related)
         _wire_stories(handlers, stories)
         _wire_library(gr, handlers, lib, status, refreshed)

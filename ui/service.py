@@ -29,6 +29,7 @@ class BuildStatus:
     """What the first build of an empty index is doing, for the "still building" state."""
 
     ready: bool = False
+    building: bool = False  # the first build of an empty index is under way
     message: str = "Starting"
     error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,7 +49,8 @@ class DeskService:
         self.index_dir = Path(index_dir)
         self.model = model
         self.ray = ray
-        self.status = BuildStatus()
+        # An index with a generation is only loaded; an empty one is built first.
+        self.status = BuildStatus(building=not (self.index_dir / "CURRENT").is_file())
         self._write_lock = threading.Lock()
         self.reader = Newsdesk(self.index_dir, model=model, rebuild_stale=False, ray=ray,
                                answering=AnswerPolicy(scorer=scorer))  # fmt: skip
@@ -100,6 +102,7 @@ class DeskService:
             self.progress_hook(done, total)
 
     def _set_ready(self) -> None:
+        self.status.building = False
         self.status.ready = True
         self.status.message = "Ready"
 

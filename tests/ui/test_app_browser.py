@@ -48,6 +48,8 @@ def browser():
 
 
 FIRST_START: list[str] = []
+WATCHER: list = []
+INDEX: list = []
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,8 @@ def server(tmp_path_factory, browser):
     from ui.app import serve
 
     port = _free_port()
-    app, service = serve(tmp_path_factory.mktemp("app") / "index", "127.0.0.1", port, block=False)
+    INDEX.append(tmp_path_factory.mktemp("app") / "index")
+    app, service = serve(INDEX[0], "127.0.0.1", port, block=False)
     watcher = browser.new_page()
     watcher.goto(f"http://127.0.0.1:{port}/")
     deadline = time.monotonic() + 300
@@ -68,8 +71,9 @@ def server(tmp_path_factory, browser):
             FIRST_START.append(status)
         time.sleep(0.3)
     assert service.status.ready
-    watcher.close()
+    WATCHER.append(watcher)  # opened during the first build, never reloaded
     yield f"http://127.0.0.1:{port}/"
+    watcher.close()
     app.close()
     service.close()
 
@@ -260,6 +264,47 @@ def test_first_start_shows_its_progress_in_the_page():
     # of the session loaded the model into this process already.
     said = " | ".join(FIRST_START)
     assert re.search(r"embedding passages, [1-9]\d* of 1\d\d", said), said
+
+
+def test_a_page_opened_during_the_first_build_fills_itself_without_a_reload(server):
+    watcher = WATCHER[0]
+    watcher.wait_for_function(
+        "document.querySelector('#nd-status').innerText.includes('81 documents')"
+    )
+    assert FIRST_START[0].startswith("Building the index:")
+    for menu, expected in (("#nd-outlets", "Chinascope"), ("#nd-authors", "Xiaofei Xu")):
+        watcher.locator(f"{menu} input").click()
+        option = watcher.get_by_role("option").filter(has_text=expected).first
+        option.wait_for(timeout=10_000)
+        watcher.keyboard.press("Escape")
+    watcher.get_by_role("tab", name="Related").click()
+    watcher.locator("#nd-doc-pick input").click()
+    assert watcher.get_by_role("option").count() >= 50
+    watcher.keyboard.press("Escape")
+    watcher.get_by_role("tab", name="Library").click()
+    watcher.wait_for_function(
+        "document.querySelector('#nd-library-summary').innerText.includes('81 documents')"
+    )
+    assert "ASML boosts 2026 sales forecast" in watcher.inner_text("#nd-listing")
+    _shot(watcher, "first-start-filled-without-reload")
+
+
+def test_a_restart_on_a_ready_index_does_not_say_it_is_building(server):
+    from ui.app import Handlers
+    from ui.service import DeskService
+
+    service = DeskService(INDEX[0])  # the server's index, built already
+    handlers, said = Handlers(service), [Handlers(service).status()]
+    service.start(build_demo=True)
+    deadline = time.monotonic() + 120
+    while not service.status.ready and time.monotonic() < deadline:
+        said.append(handlers.status())
+        time.sleep(0.05)
+    said.append(handlers.status())
+    service.close()
+    assert said[0] == "**Getting ready:** Starting…"
+    assert not any("Building" in line for line in said), said
+    assert said[-1].startswith("81 documents")
 
 
 def test_library_on_a_phone(browser, server):
