@@ -49,7 +49,14 @@ class Dataset:
     qrels: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+DEMO = "demo"  # the labeled questions bundled with newsdesk, over its demo corpus
+
+
 def load_dataset(root: str | Path) -> Dataset:
+    """A dataset folder, or `demo`: the bundled questions over the bundled corpus (a
+    folder named demo in the working directory wins)."""
+    if str(root) == DEMO and not Path(DEMO).exists():
+        return _demo()
     root = Path(root).expanduser().resolve()
     if not root.is_dir():
         raise DatasetError(f"{root}: not a dataset folder")
@@ -159,8 +166,25 @@ def _load_qrels(path: Path, corpus_ids: set[str], query_ids: set[str]) -> dict:
     return qrels
 
 
+def _demo() -> Dataset:
+    from importlib.resources import files
+
+    from index.corpus import demo_corpus_dir
+
+    path = Path(str(files("eval") / "demo_questions.jsonl"))
+    return Dataset(DEMO, path.parent, "evidence", _evidence_queries(path),
+                   (str(demo_corpus_dir()),))  # fmt: skip
+
+
 def _load_evidence(root: Path) -> Dataset:
-    path = root / "questions.jsonl"
+    queries = _evidence_queries(root / "questions.jsonl")
+    corpus = root / "corpus"
+    if not corpus.is_dir():
+        raise DatasetError(f"{corpus}: missing")
+    return Dataset(root.name, root, "evidence", queries, (str(corpus),))
+
+
+def _evidence_queries(path: Path) -> tuple[Query, ...]:
     queries = []
     for number, record in _jsonl(path):
         evidence = record.get("evidence")
@@ -179,7 +203,4 @@ def _load_evidence(root: Path) -> Dataset:
     ids = [q.query_id for q in queries]
     if len(set(ids)) != len(ids):
         raise DatasetError(f"{path}: duplicate query ids")
-    corpus = root / "corpus"
-    if not corpus.is_dir():
-        raise DatasetError(f"{corpus}: missing")
-    return Dataset(root.name, root, "evidence", tuple(queries), (str(corpus),))
+    return tuple(queries)

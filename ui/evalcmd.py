@@ -12,7 +12,9 @@ from index.errors import NewsdeskError
 
 def eval_parser(sub) -> None:
     evaluate = sub.add_parser("eval", help="measure retrieval and answers on a labeled dataset")
-    evaluate.add_argument("dataset", type=Path, metavar="DATASET_DIR")
+    evaluate.add_argument("dataset", type=Path, metavar="DATASET_DIR|demo",
+                          help="a dataset folder, or demo: 8 labeled questions over the "
+                          "bundled corpus")  # fmt: skip
     evaluate.add_argument(
         "--modes",
         default="bm25,dense,hybrid",

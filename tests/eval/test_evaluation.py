@@ -15,14 +15,14 @@ import pytest
 from eval.datasets import DatasetError, load_dataset
 from eval.evaluate import EvalOptions, evaluate_dataset
 
-MINI = Path(__file__).parent.parent / "data" / "mini-eval"
+MINI = Path(__file__).resolve().parents[2] / "eval"  # the bundled demo questions
 
 
 @pytest.fixture(scope="module")
 def mini_dataset(tmp_path_factory, demo_dir) -> Path:
     root = tmp_path_factory.mktemp("datasets") / "newsdesk-mini"
     root.mkdir()
-    shutil.copy(MINI / "questions.jsonl", root)
+    shutil.copy(MINI / "demo_questions.jsonl", root / "questions.jsonl")
     shutil.copytree(demo_dir, root / "corpus")
     return root
 
@@ -178,3 +178,11 @@ def test_missing_files_and_broken_json_are_named(tmp_path):
     (root / "queries.jsonl").write_text('{"_id": "q1", "text": "ok"}\n{broken\n')
     with pytest.raises(DatasetError, match=r"queries.jsonl:2: malformed JSON"):
         load_dataset(root)
+
+
+def test_demo_names_the_bundled_questions_over_the_bundled_corpus(tmp_path, monkeypatch, demo_dir):
+    monkeypatch.chdir(tmp_path)  # no folder named demo here
+    dataset = load_dataset("demo")
+    assert dataset.layout == "evidence" and len(dataset.queries) == 8
+    assert dataset.corpus_targets == (str(demo_dir),)
+    assert all(query.evidence for query in dataset.queries)
