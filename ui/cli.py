@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with cited sentences")
     ask.add_argument("question")
     ask.add_argument("-k", type=_k_arg, default=5, help="passages to return, 1-100 (default 5)")
+    ask.add_argument("--why", action="store_true",
+                     help="show why each passage ranked (fused score, BM25, dense)")  # fmt: skip
     ask.add_argument("--since", type=_date_arg, help="published on or after DATE")
     ask.add_argument("--until", type=_date_arg, help="published on or before DATE")
     ask.add_argument("--source", action="append", default=[], help="outlet (repeatable)")
@@ -262,7 +264,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             args.question, k=args.k, mode=args.mode, filters=filters, as_of=args.as_of,
             question_dates=not args.ignore_question_dates, diversify=not args.no_diversify,
         )  # fmt: skip
-    _emit(args, answer_json(answer), answer_lines(answer, bold=sys.stdout.isatty()))
+    _emit(args, answer_json(answer),
+          answer_lines(answer, bold=sys.stdout.isatty(), why_ranked=args.why))  # fmt: skip
     return 0
 
 
@@ -306,9 +309,25 @@ def cmd_stories(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
         info = desk.info()
-    lines = [f"{key}: {value}" for key, value in info.items()]
-    _emit(args, info, lines)
+    _emit(args, info, info_lines(info))
     return 0
+
+
+def info_lines(info: dict[str, object]) -> list[str]:
+    """`info` for a person: what the archive holds, then how it is built."""
+    model = info["model"]
+    pending = int(info.get("pending_chunks") or 0)
+    lines = [
+        f"{info['documents']:,} documents, {info['chunks']:,} passages, "
+        f"{info['tokens']:,} word pieces, in {info['index']}",
+        f"search by meaning: {model['name']} ({model['dims']} dimensions); "
+        + (f"{pending:,} passages not yet embedded" if pending else "every passage embedded"),
+        f"last built {info['built_at']} in {float(info['build_seconds']):.1f} s; "
+        f"{int(info['bytes_on_disk']) / 1e6:.1f} MB on disk",
+        f"served by {info['served_by']}"
+        + (f" ({info['shards']} shards)" if int(info.get("shards") or 1) > 1 else ""),
+    ]
+    return lines
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

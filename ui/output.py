@@ -64,6 +64,10 @@ def report_json(report: IngestReport) -> dict[str, object]:
     }
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def document_line(document: Document) -> str:
     date = document.published.strftime("%Y-%m-%d") if document.published else "----------"
     title = document.title + (" [title derived]" if document.title_derived else "")
@@ -98,9 +102,8 @@ def report_lines(report: IngestReport) -> list[str]:
             lines.append(document_line(document) + _outcome_note(outcome))
         lines.extend(f"  skipped: {problem}" for problem in source.problems)
     total = sum(len(source.documents) for source in report.sources)
-    lines.append(
-        f"{total} documents from {len(report.sources)} sources, {len(report.failed)} failed"
-    )
+    lines.append(f"{plural(total, 'document')} from {plural(len(report.sources), 'source')}, "
+                 f"{len(report.failed)} failed")  # fmt: skip
     if report.outcomes:
         counts: dict[str, int] = {}
         for outcome in report.outcomes:

@@ -131,8 +131,10 @@ def stories_json(stories: list[Story]) -> list[dict[str, object]]:
     ]
 
 
-def _byline(source: str | None, published: datetime | None, authors=()) -> str:
+def _byline(source: str | None, published: datetime | None, authors=(), credits=()) -> str:
     parts = [source or "outlet not stated"]
+    if credits:
+        parts[0] += f" (via {', '.join(credits)})"
     if published:
         parts.append(published.strftime("%d %b %Y"))
     if authors:
@@ -140,7 +142,7 @@ def _byline(source: str | None, published: datetime | None, authors=()) -> str:
     return ", ".join(parts)
 
 
-def answer_lines(answer: Answer, bold: bool = False) -> list[str]:
+def answer_lines(answer: Answer, bold: bool = False, why_ranked: bool = False) -> list[str]:
     """The answer as the CLI prints it; `bold`: the answer phrase in ANSI bold (for a
     terminal)."""
     lines = []
@@ -157,8 +159,9 @@ def answer_lines(answer: Answer, bold: bool = False) -> list[str]:
         lines += ["", "Sources"]
         for c in answer.citations:
             p = c.passage
-            lines.append(f"  [{c.number}] {p.title} — {_byline(p.source, p.published, p.authors)}")
-            lines.append(f"      {p.url or p.doc_id}  (characters {c.start}–{c.end})")
+            byline = _byline(p.source, p.published, p.authors, p.document.credits)
+            lines.append(f"  [{c.number}] {p.title} — {byline}")
+            lines.append(f"      {p.url or f'no link; document {p.doc_id}'}")
     else:
         lines.append(answer.message)
         if answer.passages:
@@ -171,9 +174,9 @@ def answer_lines(answer: Answer, bold: bool = False) -> list[str]:
             why.append(f"bm25 #{s.bm25_rank} {s.bm25_score:.2f}")
         if s.dense_rank:
             why.append(f"dense #{s.dense_rank} {s.dense_score:.3f}")
-        lines.append(
-            f"  {p.rank}. {p.title} — {_byline(p.source, p.published)}  ({', '.join(why)})"
-        )
+        detail = f"  ({', '.join(why)})" if why_ranked else ""
+        byline = _byline(p.source, p.published, credits=p.document.credits)
+        lines.append(f"  {p.rank}. {p.title} — {byline}{detail}")
         snippet = " ".join(p.text.split())
         lines.append("     " + (snippet[:220] + "…" if len(snippet) > 220 else snippet))
         if p.also_in:
@@ -185,7 +188,7 @@ def answer_lines(answer: Answer, bold: bool = False) -> list[str]:
 
 def _adds_lines(adds) -> list[str]:
     text = " ".join(adds.text.split())
-    cited = f"adds: “{text}” (characters {adds.start}–{adds.end})"
+    cited = f"adds: “{text}”"
     return textwrap.wrap(cited, 96, initial_indent=" " * 14, subsequent_indent=" " * 16)
 
 

@@ -43,9 +43,8 @@ def _adds_html(item: RelatedItem) -> str:
     if item.adds is None:
         return ""
     return (
-        f"<blockquote class='nd-adds'>Adds: “{esc(item.adds.text)}” "
-        f"<span class='nd-muted'>(characters {item.adds.start}–{item.adds.end})</span>"
-        f"</blockquote>"
+        f"<blockquote class='nd-adds' title='characters {item.adds.start}–{item.adds.end} "
+        f"of the report'>Adds: “{esc(item.adds.text)}”</blockquote>"
     )
 
 

@@ -69,11 +69,16 @@ def test_odd_queries_are_answered_without_error(demo_desk):
     assert far.returncode == 0 and json.loads(far.stdout)["passages"]
 
 
-def test_filter_values_with_sql_wildcards_match_literally(demo_desk):
-    for value in ("%", "_", "%Caixin%", "Caixin Globa_"):
-        filters = Filters(sources=(value,))
-        assert demo_desk.search("Huawei", k=5, filters=filters) == []
-        assert demo_desk.search("Huawei", k=5, filters=Filters(authors=(value,))) == []
+def test_filter_values_with_sql_wildcards_are_not_patterns(demo_desk):
+    from index.errors import NoMatch
+
+    for value in ("%", "_", "Caixin Globa_", "C%"):
+        for filters in (Filters(sources=(value,)), Filters(authors=(value,))):
+            with pytest.raises(NoMatch, match="in the archive matches"):
+                demo_desk.search("Huawei", k=5, filters=filters)
+    # Punctuation around a name is ignored, never read as a wildcard.
+    caixin = demo_desk.search("Huawei", k=5, filters=Filters(sources=("%Caixin%",)))
+    assert caixin and {p.document.source for p in caixin} == {"Caixin Global"}
     assert demo_desk.search("Huawei", k=5, filters=Filters(sources=("caixin global",)))
 
 
