@@ -136,16 +136,25 @@ class Handlers:
         except NotFound:
             return message_html("That story is no longer in the archive; show the stories again.")
 
+    def open_clicked(self, event=None):
+        """A story heading clicked in the list: open it and show it in the picker."""
+        import gradio as gr
+
+        story_id = getattr(event, "story_id", None)
+        if not isinstance(story_id, str):
+            return gr.skip(), gr.skip()
+        return self.open_story(story_id), gr.update(value=story_id)
+
     def add(self, files, urls: str):
         uploads = [(Path(f).name, Path(f).read_bytes()) for f in files or []]
         links = [u.strip() for u in (urls or "").splitlines() if u.strip()]
         if not uploads and not links:
-            return [["", "nothing to add", 0, "choose files or paste URLs"]], self.status()
+            return message_html("Nothing to add: choose files or paste URLs."), self.status()
         try:
             report = self.service.add_uploads(uploads, links)
         except NewsdeskError as error:
-            return [["", "failed", 0, str(error)]], self.status()
-        return library.report_rows(report), self.status()
+            return message_html(f"Nothing was added: {error}"), self.status()
+        return library.report_html(library.report_rows(report)), self.status()
 
     def _summary(self, doc_id: str | None):
         summaries = self.service.reader.summaries()
@@ -213,6 +222,8 @@ class Handlers:
 
 
 REFRESHED = 10  # the outputs of Handlers.refresh
+FONTS = ("Liberation Sans", "DejaVu Sans", "Arial", "Helvetica", "sans-serif")
+MONO_FONTS = ("DejaVu Sans Mono", "Liberation Mono", "monospace")
 
 
 def build_app(service: DeskService):
@@ -263,6 +274,15 @@ def _wire_stories(handlers: Handlers, stories) -> None:
     inputs = [stories.since, stories.until, stories.outlets]
     stories.button.click(handlers.stories, inputs, outputs, **PRIVATE)
     stories.pick.input(handlers.open_story, [stories.pick], stories.story, **PRIVATE)
+    import gradio as gr
+
+    def open_clicked(event):
+        return handlers.open_clicked(event)
+
+    # Gradio passes the click's data to a parameter annotated EventData (set here, as
+    # gradio is imported lazily).
+    open_clicked.__annotations__ = {"event": gr.EventData}
+    stories.listing.click(open_clicked, None, [stories.story, stories.pick], **PRIVATE)
 
 
 def _wire_library(gr, handlers: Handlers, lib, status, refreshed) -> None:
@@ -377,8 +397,14 @@ def serve(
     # The page first, then the model and index in the background: on two cores, loading
     # torch beside Gradio's start would hold the page back by seconds, and the page
     # shows each step of the start in its status line.
+    import gradio as gr
+
     app.launch(
         server_name=host,
+        # Fonts every plain Debian machine has (Chromium brings Liberation, the system
+        # DejaVu): the theme's web fonts are not fetched, so headings fell back to
+        # another font for some letters.
+        theme=gr.themes.Default(font=FONTS, font_mono=MONO_FONTS),
         server_port=port,
         prevent_thread_lock=True,
         max_file_size="20mb",

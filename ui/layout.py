@@ -58,7 +58,8 @@ def stories_tab(gr) -> SimpleNamespace:
     with gr.Row():
         with gr.Column(scale=2, min_width=300):
             ui.pick = gr.Dropdown(label="Open a story", elem_id="nd-story-pick", filterable=True)
-            ui.listing = gr.HTML(elem_id="nd-story-list")
+            # A click on a story's heading opens it (the story id rides on the event).
+            ui.listing = gr.HTML(elem_id="nd-story-list", js_on_load=OPEN_ON_CLICK)
         with gr.Column(scale=3, min_width=300):
             ui.story = gr.HTML(elem_id="nd-story")
     return ui
@@ -78,13 +79,7 @@ def library_tab(gr) -> SimpleNamespace:
         )
         ui.urls = gr.Textbox(label="…or URLs (feeds or pages), one per line", lines=4)
     ui.add = gr.Button("Add to archive", variant="primary", elem_id="nd-add")
-    ui.added = gr.Dataframe(
-        headers=["source", "status", "documents", "detail"],
-        interactive=False,
-        wrap=True,
-        elem_id="nd-added",
-        label="What was ingested",
-    )
+    ui.added = gr.HTML(elem_id="nd-added", label="What was ingested")
     with gr.Row():
         ui.remove_pick = gr.Dropdown(label="Remove a document", filterable=True, scale=4,
                                      elem_id="nd-remove-pick")  # fmt: skip
@@ -100,6 +95,13 @@ def library_tab(gr) -> SimpleNamespace:
 
 
 # Phone width: the filter rows wrap instead of squeezing five controls into 390 px.
+OPEN_ON_CLICK = """
+element.addEventListener('click', (event) => {
+  const row = event.target.closest('[data-story]');
+  if (row) trigger('click', {story_id: row.dataset.story});
+});
+"""
+
 LAYOUT_CSS = """
 @media (max-width: 600px) {
   .gradio-container .row, .gradio-container .form { flex-wrap: wrap; }

@@ -102,7 +102,25 @@ def _where(summary: DocumentSummary) -> str:
     return f"{summary.source or 'outlet not stated'}, {date}"
 
 
+def report_html(rows: list[list[object]]) -> str:
+    """The upload report as a table (source, status, documents, detail) that folds into
+    one card per source at phone width."""
+    heads = (("source", "Source"), ("status", "Status"), ("count", "Documents"),
+             ("detail", "Detail"))  # fmt: skip
+    head = "".join(f"<th class='nd-rep-{c}'>{label}</th>" for c, label in heads)
+    body = "".join(
+        "<tr>" + "".join(f"<td class='nd-rep-{c}'>{esc(str(value))}</td>"
+                         for (c, _), value in zip(heads, row, strict=True)) + "</tr>"
+        for row in rows
+    )  # fmt: skip
+    return f"<table class='nd-report'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 LISTING_CSS = """
+.nd-report { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+.nd-report th, .nd-report td { text-align: left; padding: 4px 6px;
+  border-bottom: 1px solid #e5e7eb; vertical-align: top; overflow-wrap: anywhere; }
+.nd-report .nd-rep-count { white-space: nowrap; text-align: right; }
 .nd-confirm { padding: 10px 12px; background: #fee2e2; border-radius: 6px; }
 .nd-removed { padding: 10px 12px; background: #dcfce7; border-radius: 6px; }
 .nd-listing { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
@@ -118,6 +136,13 @@ LISTING_CSS = """
   .nd-listing .nd-col-title { grid-column: 1 / -1; font-weight: 600; }
   .nd-listing .nd-col-outlet { color: #4b5563; }
   .nd-listing .nd-col-authors, .nd-listing .nd-col-id { display: none; }
+  .nd-report thead { display: none; }
+  .nd-report tr { display: grid; grid-template-columns: 1fr auto; column-gap: 8px;
+    border-bottom: 1px solid #e5e7eb; padding: 6px 0; }
+  .nd-report td { border: none; padding: 1px 0; }
+  .nd-report .nd-rep-source { font-weight: 600; }
+  .nd-report .nd-rep-count::after { content: " documents"; }
+  .nd-report .nd-rep-detail { grid-column: 1 / -1; color: #4b5563; }
 }
 """
 

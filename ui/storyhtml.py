@@ -16,7 +16,7 @@ NOTHING_RELATED = (
 CHART_WIDTH = 640
 ROW_HEIGHT = 30
 LABEL_WIDTH = 150
-MAX_LABEL = 22
+MAX_LABEL = 14  # characters: a longer outlet is shown by its initials (full name on hover)
 
 
 def _span(story: Story) -> str:
@@ -86,7 +86,8 @@ def story_list_html(stories: list[Story], empty: str) -> str:
     if not stories:
         return message_html(empty)
     rows = "".join(
-        f"<li class='nd-story-row'>{story_heading(story, n)}</li>"
+        f"<li class='nd-story-row' data-story='{esc(story.story_id)}' "
+        f"title='Open this story'>{story_heading(story, n)}</li>"
         for n, story in enumerate(stories, start=1)
     )
     return f"<ol class='nd-story-list'>{rows}</ol>"
@@ -117,6 +118,16 @@ def _ticks(first: datetime, last: datetime) -> list[tuple[datetime, str]]:
             for y in range(first.year, last.year + 2, step)]  # fmt: skip
 
 
+def _chart_label(outlet: str) -> str:
+    """"South China Morning Post" → "SCMP": short enough for a phone's chart."""
+    if len(outlet) <= MAX_LABEL:
+        return outlet
+    words = outlet.split()
+    if len(words) > 1:
+        return "".join(word[0] for word in words if word[:1].isalnum()).upper()
+    return outlet[: MAX_LABEL - 1] + "…"
+
+
 def timeline_svg(story: Story) -> str:
     """Reports by outlet on a time axis (one row per outlet, a numbered dot per report,
     hover for the headline); empty when fewer than two reports are dated."""
@@ -138,7 +149,7 @@ def timeline_svg(story: Story) -> str:
              f"aria-label='Reports of this story by outlet over time'>"]  # fmt: skip
     for row, outlet in enumerate(outlets):
         y = 14 + ROW_HEIGHT * row + ROW_HEIGHT / 2
-        label = outlet if len(outlet) <= MAX_LABEL else outlet[: MAX_LABEL - 1] + "…"
+        label = _chart_label(outlet)
         parts.append(f"<text x='{LABEL_WIDTH - 8}' y='{y + 4:.1f}' text-anchor='end' "
                      f"class='nd-chart-label'><title>{esc(outlet)}</title>{esc(label)}</text>"
                      f"<line x1='{LABEL_WIDTH}' x2='{CHART_WIDTH - 16}' y1='{y:.1f}' "
@@ -181,10 +192,15 @@ STORY_CSS = """
 .nd-story-list { padding-left: 0; list-style: none; }
 .nd-story-row { border-bottom: 1px solid #e5e7eb; padding: 6px 0; }
 .nd-story-row h3 { margin: 0; font-size: 1rem; }
+.nd-story-row[data-story] { cursor: pointer; }
+.nd-story-row[data-story]:hover h3 { text-decoration: underline; color: #1d4ed8; }
 .nd-chart-wrap { overflow-x: auto; }
 @media (max-width: 600px) {
   .nd-timeline li { flex-direction: column; gap: 2px; }
-  /* Readable at phone width: the chart keeps its size and scrolls inside its box. */
-  .nd-chart { min-width: 560px; }
+  /* The whole chart fits a phone's width, its labels and dots drawn larger so that
+     they stay readable once scaled down. */
+  .nd-chart-label, .nd-chart-axis { font-size: 15px; }
+  .nd-chart-dot circle { r: 12px; }
+  .nd-chart-dot text { font-size: 14px; }
 }
 """

@@ -232,6 +232,12 @@ def test_stories_tab_lists_the_archive_stories_and_opens_a_timeline(page):
     axis = page.locator("#nd-story .nd-chart-axis").evaluate_all("ns => ns.map(n => n.textContent)")
     assert "Jan 2026" in axis and "Mar" in axis, "a continuous month axis"
     _shot(page, "stories")
+    page.locator("#nd-story-list .nd-story-row", has_text="Huawei Placed").click()
+    page.wait_for_function(
+        "document.querySelector('#nd-story').innerText.includes('Huawei Placed Emergency')",
+        timeout=60_000,
+    )
+    assert "Huawei Placed" in page.locator("#nd-story-pick input").input_value()
     page.fill("#nd-stories-since textarea, #nd-stories-since input", "2020-01-01")
     page.fill("#nd-stories-until textarea, #nd-stories-until input", "2020-12-31")
     page.click("#nd-show-stories")
@@ -338,9 +344,11 @@ def test_library_on_a_phone(browser, server):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 392, f"the Stories tab scrolls sideways ({width} px)"
     chart = phone.locator("#nd-story .nd-chart-wrap").bounding_box()
-    assert chart["x"] >= 0 and chart["x"] + chart["width"] <= 390, "the chart scrolls in its box"
+    assert chart["x"] >= 0 and chart["x"] + chart["width"] <= 390
+    svg = phone.locator("#nd-story svg.nd-chart").bounding_box()
+    assert svg["x"] + svg["width"] <= chart["x"] + chart["width"] + 1, "the whole chart shows"
     label = phone.locator("#nd-story .nd-chart-label").first.bounding_box()
-    assert label["height"] >= 10, "outlet labels at a readable size"
+    assert label["height"] >= 7 and label["x"] >= svg["x"] - 1, "outlet labels readable, whole"
     _shot(phone, "stories-phone")
     context.close()
 
