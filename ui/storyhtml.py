@@ -119,7 +119,7 @@ def _ticks(first: datetime, last: datetime) -> list[tuple[datetime, str]]:
 
 
 def _chart_label(outlet: str) -> str:
-    """"South China Morning Post" → "SCMP": short enough for a phone's chart."""
+    """ "South China Morning Post" → "SCMP": short enough for a phone's chart."""
     if len(outlet) <= MAX_LABEL:
         return outlet
     words = outlet.split()
