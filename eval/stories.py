@@ -105,7 +105,8 @@ def generic_reason_share(stories: list[Story], common_words: set[str]) -> float:
         1 for item in items
         if (terms := reason_terms(item.reason))
         and all(is_generic_term(t, common_words) for t in terms)
-        and not item.reason.startswith(("same story", "close in content", "The only report"))
+        and not item.reason.startswith(("same story", "close in content", "The only report",
+                                        "the report you picked"))
     )  # fmt: skip
     return generic / len(items)
 

@@ -21,6 +21,7 @@ from search.rrf import rrf_fuse
 from search.stories.adds import contributions
 from search.stories.book import Report, StoryBook
 from search.stories.links import (
+    calendar_days_apart,
     content_link,
     days_apart,
     shared_terms,
@@ -36,6 +37,9 @@ from search.types import RelatedItem, Story
 class RelatedConfig:
     k: int = 10
     depth: int = 50
+
+
+PICKED = "the report you picked"
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,11 @@ class RelatedFinder:
             if doc_id in own or (link >= self.book.config.related_floor and terms):
                 found.append(_Candidate(doc_id, link, terms))
         found.sort(key=lambda c: (c.doc_id not in own, -c.link, c.doc_id))
-        return self._group(generation, report, found[: k or self.config.k])
+        chosen = found[: k or self.config.k]
+        if any(c.doc_id in own for c in chosen) and self.book.report(report.doc_id):
+            # The subject stands in its own story's timeline, marked as the one picked.
+            chosen.append(_Candidate(report.doc_id, 1.0, ()))
+        return self._group(generation, report, chosen)
 
     def _group(self, generation, report: Report, chosen: list[_Candidate]) -> list[Story]:
         groups: dict[str, list[_Candidate]] = {}
@@ -127,12 +135,13 @@ class RelatedFinder:
         items = []
         for document, contribution in zip(documents, added, strict=True):
             candidate = by_id[document.doc_id]
-            gap = days_apart(report.published, document.published)
+            gap = calendar_days_apart(report.published, document.published)
             others = (store.get(o) for o, _ in store.near_duplicates(document.doc_id))
             items.append(RelatedItem(
                 document=document.summary(),
                 score=round(candidate.link, 4),
-                reason=reason_text(candidate.terms, gap, "same story"),
+                reason=(PICKED if document.doc_id == report.doc_id
+                        else reason_text(candidate.terms, gap, "same story")),
                 also_in=tuple(o.summary() for o in others if o is not None),
                 adds=contribution,
             ))  # fmt: skip

@@ -136,6 +136,14 @@ def days_apart(first: datetime | None, second: datetime | None) -> float | None:
     return abs((first - second).total_seconds()) / 86400
 
 
+def calendar_days_apart(first: datetime | None, second: datetime | None) -> int | None:
+    """Days between the two publication dates as a reader counts them (18 May 14:07 and
+    19 May 00:00 are a day apart, not the same day); None when a date is missing."""
+    if first is None or second is None:
+        return None
+    return abs((first.date() - second.date()).days)
+
+
 def shared_terms(first: Profile, second: Profile, stats: NameStats, limit: int = 4) -> list[str]:
     """The telling names the two reports share, the most prominent in both first (by
     their rank in each report's names), then shared phrases that hold a telling name

@@ -11,7 +11,7 @@ from index.documents import Document, DocumentSummary
 from index.newsindex import NewsIndex
 from search.stories.adds import contributions
 from search.stories.book import StoryBook, oldest_first
-from search.stories.links import days_apart, gap_words, shared_terms, vector_cosine
+from search.stories.links import calendar_days_apart, gap_words, shared_terms, vector_cosine
 from search.types import Filters, RelatedItem, Story
 
 MAX_NAMES = 4
@@ -73,7 +73,7 @@ def member_reason(
     position = 1 + [d.doc_id for d in (*earlier, document, *later)].index(closest.doc_id)
     if not earlier:
         return f"First report; {what} — shared with report {position}"
-    gap = days_apart(document.published, closest.published)
+    gap = calendar_days_apart(document.published, closest.published)
     when = gap_words(gap).replace(" apart", " after") if gap is not None else "after"
     if when == "same day":
         when = "the same day as"

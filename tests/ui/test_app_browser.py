@@ -203,7 +203,8 @@ def test_related_coverage_for_a_picked_document(page):
     page.click("#nd-related")
     page.wait_for_selector("#nd-stories .nd-story", timeout=60_000)
     text = page.inner_text("#nd-stories")
-    assert "Story 1" in text and "TSMC, Arizona — same day" in text
+    assert "Story 1" in text and "TSMC, Arizona — 1 day apart" in text
+    assert "the report you picked" in text  # the subject on its own story's timeline
     assert "China Hits Back at New U.S. Restrictions on Huawei" in text
     assert "Adds: “" in text
     _shot(page, "related-coverage")
