@@ -188,14 +188,10 @@ class Handlers:
     def listing(self, page: float | None) -> str:
         return library.listing_html(self.service.reader.summaries(), int(page or 1))
 
-    def tick(self, page: float | None, filled: bool):
-        """Every second: the status line, and once the index is ready every control
-        filled for this page (opened before it was ready), without a reload."""
-        import gradio as gr
-
-        if filled or not self.service.status.ready:
-            return (self.status(), *[gr.skip()] * (REFRESHED - 1), filled)
-        return (*self.refresh(page), True)
+    def tick(self, filled: bool):
+        """Every second: the status line, and whether this page's controls should now
+        hold the ready archive (its change fills them, once, without a reload)."""
+        return self.status(), bool(filled or self.service.status.ready)
 
     def refresh(self, page: float | None = 1):
         """Pickers, charts and listing from the current archive."""
@@ -221,7 +217,6 @@ class Handlers:
         )
 
 
-REFRESHED = 10  # the outputs of Handlers.refresh
 FONTS = ("Liberation Sans", "DejaVu Sans", "Arial", "Helvetica", "sans-serif")
 MONO_FONTS = ("DejaVu Sans Mono", "Liberation Mono", "monospace")
 
@@ -249,10 +244,14 @@ def build_app(service: DeskService):
         refreshed = [status, ask.outlets, ask.authors, related.document, lib.remove_pick,
                      lib.summary, lib.per_outlet, lib.per_month, lib.listing,
                      stories.outlets]  # fmt: skip
-        filled = gr.State(False)  # this page's controls hold the ready archive
-        app.load(handlers.tick, [lib.page, filled], [*refreshed, filled], **PRIVATE)
-        gr.Timer(1.0).tick(handlers.tick, [lib.page, filled], [*refreshed, filled],
-                           show_progress="hidden", **PRIVATE)  # fmt: skip
+        # Flips to True once the index is ready for this page: its change fills every
+        # control (a page opened during the first build fills itself, no reload).
+        filled = gr.State(False)
+        app.load(handlers.tick, [filled], [status, filled], **PRIVATE)
+        gr.Timer(1.0).tick(handlers.tick, [filled], [status, filled], show_progress="hidden",
+                           **PRIVATE)  # fmt: skip
+        filled.change(handlers.refresh, [lib.page], refreshed, show_progress="hidden",
+                      **PRIVATE)  # fmt: skip
         _wire_questions(handlers, ask, related)
         _wire_stories(handlers, stories)
         _wire_library(gr, handlers, lib, status, refreshed)

@@ -122,7 +122,9 @@ def test_results_show_the_range_of_outlets_unless_switched_off(demo_desk):
         return max(counts.values())
 
     assert most_from_one(spread) < most_from_one(plain)
-    assert len({p.source for p in spread}) > len({p.source for p in plain})
+    # The demo archive has three outlets (and one report that names none): plain
+    # results may already show each; spread ones must not show fewer.
+    assert len({p.source for p in spread}) >= len({p.source for p in plain})
 
 
 def test_an_answer_mixing_dates_says_so_oldest_first(answered):

@@ -68,8 +68,10 @@ def test_source_and_author_filters(demo_desk):
     assert {p.doc_id for p in by_surname} == {p.doc_id for p in feng}
     assert demo_desk.search("chips", k=5, filters=Filters(authors=("Bloomberg",)))[0].source == (
         "Caixin Global"), "an agency credit still filters"  # fmt: skip
-    none = demo_desk.search("China", k=5, filters=Filters(sources=("No Such Outlet",)))
-    assert none == []
+    from index.errors import NoMatch
+
+    with pytest.raises(NoMatch, match="no outlet in the archive matches 'No Such Outlet'"):
+        demo_desk.search("China", k=5, filters=Filters(sources=("No Such Outlet",)))
 
 
 def test_weighted_fusion_is_available_and_deterministic(demo_desk):
