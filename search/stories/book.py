@@ -33,7 +33,7 @@ from search.stories.links import (
 from search.stories.profile import Profile, profile
 
 BOOK_NAME = "stories.sqlite"
-FORMAT = "2"  # bumped whenever profiles or links change meaning
+FORMAT = "3"  # bumped whenever profiles or links change meaning (3: names by the tagger)
 NEIGHBOURS = 20
 MAX_NAME_CANDIDATES = 60
 MAX_MEMBERS_COMPARED = 20
