@@ -2,6 +2,7 @@
 docs/evaluation.md).
 
     python benchmarks/bench_stories.py [--rtqa-index DIR] [--rtqa ../shared/eval/rtqa-2025]
+                                       [--names tagger|pattern]
 
 1. The bundled corpus, indexed afresh into a temporary folder: B-cubed and pairwise
    scores of the archive's stories against tests/data/stories/demo_stories.json, the
@@ -107,7 +108,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rtqa-index", type=Path)
     parser.add_argument("--rtqa", type=Path, default=Path("../shared/eval/rtqa-2025"))
+    parser.add_argument("--names", choices=("tagger", "pattern"), default="tagger",
+                        help="story names by the trained tagger (default) or, for "
+                        "comparison, by the capitalised-word patterns it replaced")  # fmt: skip
     args = parser.parse_args()
+    if args.names == "pattern":
+        import search.stories.profile as profiles
+
+        profiles._name_counts = profiles._pattern_name_counts
     print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d')}")  # fmt: skip
     with tempfile.TemporaryDirectory() as scratch:
