@@ -27,7 +27,7 @@ from index.shards.cluster import Cluster, RayOptions
 from search.answer import Answerer
 from search.answering.policy import AnswerPolicy
 from search.answering.scorer import Scorer
-from search.filtercheck import check_filters
+from search.filtercheck import FilterCheck
 from search.plan import make_plan
 from search.related import RelatedConfig, RelatedFinder
 from search.retriever import RetrievalConfig, Retriever
@@ -86,6 +86,7 @@ class Newsdesk:
         self.answerer = Answerer(self.retriever, scorer, answering)
         self.book = StoryBook(self.index, stories)
         self.finder = RelatedFinder(self.index, self.book, related)
+        self.filter_check = FilterCheck(self.index.store)
 
     def close(self) -> None:
         self.book.close()
@@ -121,7 +122,7 @@ class Newsdesk:
         diversify: bool = True,
     ) -> list[Passage]:
         """The top k passages, one per document; time and outlets as in `ask`."""
-        check_filters(self.index.store, filters)
+        self.filter_check.check(filters)
         plan = make_plan(check_query(query, k), filters, as_of, question_dates, diversify)
         ranking = self.retriever.rank_plan(plan, k, mode)
         return self.retriever.passages(ranking, k)
@@ -144,7 +145,7 @@ class Newsdesk:
         over outlets. An outlet or author filter that matches nothing raises NoMatch
         with the nearest names."""
         question = check_query(question, k)
-        check_filters(self.index.store, filters)
+        self.filter_check.check(filters)
         plan = make_plan(question, filters, as_of, question_dates, diversify)
         return self.answerer.ask(question, k, mode, plan=plan)
 
@@ -177,7 +178,7 @@ class Newsdesk:
         its reports is inside `filters` (dates, outlets). `limit` None lists all."""
         if isinstance(min_reports, bool) or not isinstance(min_reports, int) or min_reports < 1:
             raise ValueError(f"min_reports must be a whole number ≥ 1, not {min_reports!r}")
-        check_filters(self.index.store, filters)
+        self.filter_check.check(filters)
         generation = self.index.snapshot()
         self.book.refresh(generation)
         chosen = matching_story_ids(self.index, self.book, filters or Filters(), min_reports)

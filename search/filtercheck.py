@@ -4,25 +4,39 @@ instead of "nothing found" (an outlet misspelt, an author the archive does not h
 from __future__ import annotations
 
 from index.archive.store import DocumentStore
+from index.bylines import name_matches as author_matches
 from index.errors import NoMatch
-from index.outlets import closest
+from index.outlets import closest, name_matches
 from search.types import Filters
 
 
-def check_filters(store: DocumentStore, filters: Filters | None) -> None:
-    """Raise NoMatch naming the first outlet or author filter that matches no document,
-    with up to three of the archive's names nearest to it."""
-    if filters is None:
-        return
-    outlets = authors = None
-    for wanted in filters.sources:
-        if not store.filter_doc_ids(sources=(wanted,)):
-            outlets = outlets or store.names_on_record()[0]
-            raise NoMatch(_message("outlet", wanted, outlets))
-    for wanted in filters.authors:
-        if not store.filter_doc_ids(authors=(wanted,)):
-            authors = authors or store.names_on_record()[1]
-            raise NoMatch(_message("author", wanted, authors))
+class FilterCheck:
+    """Checks filters against the names the archive knows, read once per store revision
+    (not a scan of the documents per question)."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
+        self._names: tuple[int, list[str], list[str]] | None = None
+
+    def check(self, filters: Filters | None) -> None:
+        """Raise NoMatch naming the first outlet or author filter that matches no name
+        on record, with up to three of the archive's names nearest to it."""
+        if filters is None or not (filters.sources or filters.authors):
+            return
+        outlets, people = self._known()
+        for wanted in filters.sources:
+            if not any(name_matches(wanted, name) for name in outlets):
+                raise NoMatch(_message("outlet", wanted, outlets))
+        for wanted in filters.authors:
+            # Credited agencies filter as authors too ("Bloomberg").
+            if not any(author_matches(name, wanted) for name in people + outlets):
+                raise NoMatch(_message("author", wanted, people))
+
+    def _known(self) -> tuple[list[str], list[str]]:
+        revision = self.store.revision
+        if self._names is None or self._names[0] != revision:
+            self._names = (revision, *self.store.names_on_record())
+        return self._names[1], self._names[2]
 
 
 def _message(kind: str, wanted: str, names: list[str]) -> str:
