@@ -6,7 +6,8 @@ BM25 search on its headline and lead, plus the other reports of its own story. E
 is scored by the story link (search/stories/links.py): what the two say, the rare
 names they share, how far apart they ran. A candidate outside the subject's story is
 kept only when the link reaches `related_floor` and the two share at least one
-specific name or phrase, so that a reason is never a common word; when none is left
+specific name or phrase, so that a reason is never a common word, or their texts are
+as alike as paraphrases (`alike_cosine`; the reason then says so); when none is left
 the answer is an empty list ("nothing closely related"). Results are grouped by the
 archive's stories (search/stories/book.py), the subject's own story first.
 """
@@ -42,11 +43,15 @@ class RelatedConfig:
 PICKED = "the report you picked"
 
 
+ALIKE = "says much the same"
+
+
 @dataclass(frozen=True)
 class _Candidate:
     doc_id: str
     link: float
     terms: tuple[str, ...]
+    fallback: str = "same story"
 
 
 class RelatedFinder:
@@ -107,8 +112,10 @@ class RelatedFinder:
                 link *= time_factor(days_apart(report.published, other.published),
                                     self.book.config)  # fmt: skip
             terms = tuple(shared_terms(report.profile, other.profile, self.book.stats))
-            if doc_id in own or (link >= self.book.config.related_floor and terms):
-                found.append(_Candidate(doc_id, link, terms))
+            alike = cosines[doc_id] >= self.book.config.alike_cosine
+            if doc_id in own or (link >= self.book.config.related_floor and (terms or alike)):
+                found.append(_Candidate(doc_id, link, terms,
+                                        "same story" if doc_id in own else ALIKE))  # fmt: skip
         found.sort(key=lambda c: (c.doc_id not in own, -c.link, c.doc_id))
         chosen = found[: k or self.config.k]
         if any(c.doc_id in own for c in chosen) and self.book.report(report.doc_id):
@@ -141,7 +148,7 @@ class RelatedFinder:
                 document=document.summary(),
                 score=round(candidate.link, 4),
                 reason=(PICKED if document.doc_id == report.doc_id
-                        else reason_text(candidate.terms, gap, "same story")),
+                        else reason_text(candidate.terms, gap, candidate.fallback)),
                 also_in=tuple(o.summary() for o in others if o is not None),
                 adds=contribution,
             ))  # fmt: skip

@@ -201,6 +201,13 @@ def _span(story: Story) -> str:
     return f"{first:%d %b %Y} – {last:%d %b %Y}"
 
 
+def reports_shown(story: Story) -> str:
+    """ "1 report", "3 reports", "3 of 7 reports" (the story's reports beyond those shown)."""
+    shown = len(story.items)
+    noun = "report" if story.reports == 1 else "reports"
+    return f"{shown} of {story.reports} {noun}" if story.reports > shown else f"{shown} {noun}"
+
+
 def story_lines(
     stories: list[Story], empty: str = "Nothing closely related in the archive."
 ) -> list[str]:
@@ -210,13 +217,8 @@ def story_lines(
         return [empty]
     lines = []
     for number, story in enumerate(stories, start=1):
-        shown = (
-            f"{len(story.items)} of {story.reports}"
-            if story.reports > len(story.items)
-            else str(len(story.items))
-        )
         lines.append(f"Story {number}: {story.label}")
-        lines.append(f"  {_span(story)} · {shown} reports · {', '.join(story.outlets)}"
+        lines.append(f"  {_span(story)} · {reports_shown(story)} · {', '.join(story.outlets)}"
                      + (f" · {', '.join(story.names)}" if story.names else "")
                      + f"  [{story.story_id}]")  # fmt: skip
         for item in story.items:

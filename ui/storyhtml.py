@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from search.types import RelatedItem, Story
 from ui.html import byline_html, esc, message_html, reader_date, safe_link
+from ui.render import reports_shown
 
 NOTHING_RELATED = (
     "Nothing closely related in the archive: no other report shares this one's names "
@@ -29,8 +30,7 @@ def _span(story: Story) -> str:
 
 
 def story_heading(story: Story, number: int | None) -> str:
-    shown = len(story.items)
-    count = f"{shown} of {story.reports} reports" if story.reports > shown else f"{shown} reports"
+    count = reports_shown(story)
     names = f" · {esc(', '.join(story.names))}" if story.names else ""
     return (
         f"<h3>Story{f' {number}' if number else ''}: {esc(story.label)}</h3>"

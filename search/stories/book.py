@@ -22,6 +22,7 @@ from datetime import datetime
 from index.derived.generation import Generation
 from index.newsindex import NewsIndex
 from index.sqlite_files import connect_read_only, writable
+from search.stories.columns import column_marks, same_column
 from search.stories.links import (
     LinkConfig,
     NameStats,
@@ -33,7 +34,7 @@ from search.stories.links import (
 from search.stories.profile import Profile, profile
 
 BOOK_NAME = "stories.sqlite"
-FORMAT = "3"  # bumped whenever profiles or links change meaning (3: names by the tagger)
+FORMAT = "4"  # bumped whenever profiles or links change meaning (4: aliases, quoted names)
 NEIGHBOURS = 20
 MAX_NAME_CANDIDATES = 60
 MAX_MEMBERS_COMPARED = 20
@@ -45,7 +46,8 @@ CREATE TABLE IF NOT EXISTS reports (
     story_id TEXT NOT NULL,
     published TEXT,
     names TEXT NOT NULL CHECK (json_valid(names)),
-    phrases TEXT NOT NULL CHECK (json_valid(phrases))
+    phrases TEXT NOT NULL CHECK (json_valid(phrases)),
+    columns TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(columns))
 );
 CREATE INDEX IF NOT EXISTS reports_story ON reports (story_id);
 """
@@ -53,12 +55,14 @@ CREATE INDEX IF NOT EXISTS reports_story ON reports (story_id);
 
 @dataclass(frozen=True)
 class Report:
-    """What the book knows of one document."""
+    """What the book knows of one document; `columns` its headline's column marks
+    (search/stories/columns.py)."""
 
     doc_id: str
     story_id: str
     published: datetime | None
     profile: Profile
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,13 +169,13 @@ class StoryBook:
         self._generation_name = generation.name
         self._reports, self._members, self._by_name = {}, {}, {}
         rows = db.execute(
-            "SELECT doc_id, story_id, published, names, phrases FROM reports "
+            "SELECT doc_id, story_id, published, names, phrases, columns FROM reports "
             "ORDER BY published IS NULL, published, doc_id"
         )
-        for doc_id, story_id, published, names, phrases in rows:
+        for doc_id, story_id, published, names, phrases, columns in rows:
             item = Profile(doc_id, _pairs(names), _pairs(phrases))
             when = datetime.fromisoformat(published) if published else None
-            self._remember(Report(doc_id, story_id, when, item))
+            self._remember(Report(doc_id, story_id, when, item, tuple(json.loads(columns))))
         self._restat(generation)
         self._version = (version, count)
 
@@ -222,7 +226,8 @@ class StoryBook:
         self._vectors.pop(doc_id, None)
 
     def _assign(self, db, generation: Generation, summary, item: Profile) -> None:
-        report = Report(summary.doc_id, "", summary.published, item)
+        columns = column_marks(summary.source, summary.title)
+        report = Report(summary.doc_id, "", summary.published, item, columns)
         self._reports[summary.doc_id] = report  # so that its names vector can be read
         best_story, best_link = None, self.config.join
         for story_id in self._candidate_stories(generation, summary.doc_id, item):
@@ -231,14 +236,15 @@ class StoryBook:
                 best_story, best_link = story_id, link
         del self._reports[summary.doc_id]
         report = Report(summary.doc_id, best_story or "story-" + summary.doc_id,
-                        summary.published, item)  # fmt: skip
+                        summary.published, item, columns)  # fmt: skip
         self._remember(report)
         db.execute(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?)",
             (report.doc_id, report.story_id,
              summary.published.isoformat() if summary.published else None,
              json.dumps(item.names, ensure_ascii=False),
-             json.dumps(item.phrases, ensure_ascii=False)),
+             json.dumps(item.phrases, ensure_ascii=False),
+             json.dumps(columns, ensure_ascii=False)),
         )  # fmt: skip
 
     def _candidate_stories(self, generation: Generation, doc_id: str, item: Profile) -> list[str]:
@@ -262,7 +268,10 @@ class StoryBook:
         """The mean of `report`'s best `top_members` content links to the story's
         members (the members nearest in time compared), times the time factor of the
         member nearest in time."""
-        members = [self._reports[m] for m in self._members.get(story_id, ())]
+        members = [
+            member for m in self._members.get(story_id, ())
+            if not same_column(report.columns, (member := self._reports[m]).columns)
+        ]  # fmt: skip
         members.sort(key=lambda m: _gap_key(report.published, m.published))
         members = members[:MAX_MEMBERS_COMPARED]
         if not members:

@@ -17,8 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from index.text.analyzer import STOP_WORDS
+from search.stories.aliases import canonical_names, quoted_phrases
 
 MAX_NAMES = 25
+QUOTED = "“"  # the key prefix of a name the report puts in quotation marks
 MAX_PHRASES = 40
 TITLE_WEIGHT = 3
 
@@ -79,11 +81,14 @@ def profile(doc_id: str, title: str, text: str) -> Profile:
     and top MAX_PHRASES phrases."""
     counts, shown = _name_counts(text, 1)
     headline, _ = _name_counts(title, TITLE_WEIGHT)
+    _add_quoted(counts, shown, text, 1)
+    _add_quoted(headline, {}, title, TITLE_WEIGHT)
     for key, count in headline.items():
         # A title-cased headline runs words together: keep what the body names too.
         parts = [key] if key in counts else [p for p in key.split() if p in counts]
         for part in parts:
             counts[part] += count
+    counts, shown = canonical_names(counts, shown)
     counts = _fold_short_forms(counts, shown)
     names = sorted(counts, key=lambda key: (-counts[key], key))[:MAX_NAMES]
     phrases = _phrases(title + "\n" + text)
@@ -103,6 +108,13 @@ def _name_counts(text: str, weight: int) -> tuple[Counter[str], dict[str, str]]:
             counts[key] += weight
             shown.setdefault(key, name)
     return counts, shown
+
+
+def _add_quoted(counts: Counter[str], shown: dict[str, str], text: str, weight: int) -> None:
+    for phrase in quoted_phrases(text, STOP_WORDS | GENERIC):
+        key = QUOTED + name_key(phrase)
+        counts[key] += weight
+        shown.setdefault(key, f"“{phrase}”")
 
 
 def _pattern_name_counts(text: str, weight: int) -> tuple[Counter[str], dict[str, str]]:

@@ -3,8 +3,9 @@ sums or sentence-opening words."""
 
 from __future__ import annotations
 
+from search.stories.aliases import initials
 from search.stories.entities import entity_names
-from search.stories.profile import profile
+from search.stories.profile import QUOTED, profile
 
 TEXT = (
     "Around noon on Monday, Nvidia chief executive Jensen Huang met officials in Beijing. "
@@ -23,3 +24,28 @@ def test_a_profile_counts_a_surname_as_the_full_name():
     keys = [key for key, _ in profile("d1", "Huang visits Beijing", TEXT).names]
     assert "jensen huang" in keys and "huang" not in keys
     assert "monday" not in keys and "around" not in keys
+
+
+def test_a_long_name_counts_as_the_acronym_the_report_gives_it_and_suffixes_drop():
+    text = (
+        "Huawei placed an order with Taiwan Semiconductor Manufacturing Company (TSMC), "
+        "Moore reported. TSMC declined to comment. Huawei Technologies Co. said nothing."
+    )
+    keys = [key for key, _ in profile("d2", "Huawei order", text).names]
+    assert "tsmc" in keys and "taiwan semiconductor manufacturing company" not in keys
+    assert "huawei" in keys and not any(k.startswith("huawei ") for k in keys)
+
+
+def test_a_quoted_coined_name_is_a_name_and_a_quoted_word_or_a_speech_is_not():
+    text = (
+        "At the “two sessions” delegates met. Officials called the plan “good”. "
+        "He said “we will abandon every illusion and prepare for a long struggle”."
+    )
+    names = dict(profile("d3", "Delegates meet", text).names)
+    assert names.get(QUOTED + "two sessions") == "“two sessions”"
+    assert not any("good" in key or "illusion" in key for key in names)
+
+
+def test_initials_skip_joining_words():
+    assert initials("Semiconductor Manufacturing International Corporation") == "SMIC"
+    assert initials("Bank of China") == "BC"

@@ -34,6 +34,10 @@ def test_related_coverage_of_a_document(demo_desk):
     assert stories[0].items == (hits_back, picked[0]), "the subject's own story comes first"
     assert stories[0].reports == 2
     assert set(stories[0].outlets) == {"Caixin Global", "Chinascope"}
+    # Two days earlier, SMIC's funding: the report says TSMC, the brief "Huawei" and the
+    # other "Huawei Technologies" — one name once the suffix drops.
+    smic = next(i for i in others if "SMIC" in i.document.title)
+    assert "TSMC" in smic.reason and smic.reason.endswith("2 days apart")
 
 
 def test_related_by_url_and_by_pasted_text(demo_desk):

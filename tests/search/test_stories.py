@@ -139,3 +139,32 @@ def test_adding_a_report_updates_the_stories_without_rebuilding_them(small_desk)
         assert "Port Wexley" in story.items[1].reason or "Ilse Varga" in story.items[1].reason
     desk.delete(new)
     assert new not in _grouping(desk)
+
+
+def test_the_two_sessions_reports_are_one_story_and_a_paraphrase_finds_them(demo_desk):
+    ninth = _by_title(demo_desk, "China’s chip industry seeks more state support for AI dominance")
+    fifteenth = _by_title(
+        demo_desk, "‘Two sessions’ signals China-US tech contest is entering a new era"
+    )
+    grouping = _grouping(demo_desk)
+    assert grouping[ninth] == grouping[fifteenth], "the quoted event name links them"
+    related = [i for s in demo_desk.related(doc_id=fifteenth) for i in s.items]
+    assert any(i.document.doc_id == ninth and "two sessions" in i.reason for i in related)
+    pasted = (
+        "As China's annual parliamentary meetings ended, the policy priorities that emerged "
+        "suggest the country's technology relationship with the US is entering a new era. "
+        "The government work report targets growth of 4.5 to 5 per cent and raises science "
+        "funding, with research and development spending up 10 per cent."
+    )
+    found = [i for s in demo_desk.related(text=pasted) for i in s.items]
+    assert found and found[0].document.doc_id == fifteenth
+    assert found[0].reason == "says much the same", "no shared name, so it says why"
+
+
+def test_two_instalments_of_a_digest_column_are_not_one_story(demo_desk):
+    digests = [
+        s.doc_id for s in demo_desk.summaries() if s.title.endswith("US-China relations reads")
+    ]
+    assert len(digests) == 2
+    grouping = _grouping(demo_desk)
+    assert grouping[digests[0]] != grouping[digests[1]]
