@@ -147,7 +147,7 @@ class NewsIndex:
         if prepared is None:
             prepared = [prepare(document, self.chunker) for document in documents]
         texts = self._embedding_texts(prepared)
-        missing = self._missing(texts) if self.cluster is None else []
+        missing = self._missing(texts + self._unfinished()) if self.cluster is None else []
         if len(missing) >= self.progressive_from:
             return self._add_progressively(sources, prepared, missing)
         self._embed(missing if self.cluster is None else texts)
@@ -178,6 +178,21 @@ class NewsIndex:
                 self._rebuild_if_stale(partial=True)
             self._announce()
         return report
+
+    def unfinished(self) -> bool:
+        """Whether the live generation lacks stored documents or vectors (a fill stopped
+        part-way, a kill between the store's commit and the generation)."""
+        manifest = live_manifest(self.dir)
+        return not (
+            manifest
+            and not manifest.pending_chunks
+            and manifest.store_revision == self.store.revision
+        )
+
+    def _unfinished(self) -> list[str]:
+        """The embedding texts of stored chunks an interrupted write left without a
+        vector: the next writer embeds them with its own, in steps."""
+        return self._builder.unembedded_texts() if self.unfinished() else []
 
     def _refuse_read_only(self) -> None:
         """Before reading a single source: a write would fail at the end otherwise."""
@@ -219,7 +234,9 @@ class NewsIndex:
         self._refuse_read_only()
         with WriterLock(self.dir):
             removed = self.store.delete(doc_id)
-            self._rebuild_if_stale()
+            self._rebuild_if_stale(partial=True)  # a removal embeds nothing
+        if live_manifest(self.dir).pending_chunks:
+            self.add_results(())  # and what an interrupted write left is finished, in steps
         return removed
 
     def _rebuild_if_stale(self, partial: bool = False) -> None:
@@ -248,7 +265,8 @@ class NewsIndex:
         A reader never waits for a writer: when the generation is behind the store and
         another process holds the writer lock, the live generation is served (removed
         documents are skipped at query time); only an index with no generation at all
-        waits for its first one."""
+        waits for its first one. What it builds itself embeds nothing (a generation of
+        the store by its words and the vectors already cached)."""
         name = current_name(self.dir)
         loaded = self._loaded
         if loaded is not None and loaded.broken:
@@ -258,8 +276,10 @@ class NewsIndex:
             return loaded
         if self.rebuild_stale and (name is None or self._stale(self._revision_of(name))):
             try:
+                # A reader never embeds: what the store holds is made searchable by its
+                # words (and by the vectors already cached); the next writer embeds the rest.
                 with WriterLock(self.dir, LOCK_TIMEOUT_S if name is None else 0):
-                    self._rebuild_if_stale()
+                    self._rebuild_if_stale(partial=True)
             except (StoreError, OSError, sqlite3.Error):
                 # Busy (another writer is at work), read-only or out of space: the live
                 # generation still answers.

@@ -269,6 +269,11 @@ class Newsdesk:
         manifest = self.index.manifest()
         return Coverage(manifest.chunks, manifest.chunks - manifest.pending_chunks)
 
+    def unfinished(self) -> bool:
+        """Whether an interrupted write left the index behind its documents (stored
+        but not in the live generation, or not yet embedded); `add([])` finishes it."""
+        return self.index.unfinished()
+
     def count(self) -> int:
         return self.index.store.count()
 

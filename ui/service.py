@@ -76,6 +76,11 @@ class DeskService:
             self._step("Grouping the archive's stories")
             self.reader.stories(limit=0)
             self._set_ready()
+            if self.reader.unfinished():
+                # An interrupted write is finished by this writer, in steps; the archive
+                # is served meanwhile (by its words where vectors are still missing).
+                with self._write_lock:
+                    self.writer().add([])
         except Exception as error:  # shown in the app instead of a dead worker thread
             self.status.error = f"{type(error).__name__}: {error}"
 

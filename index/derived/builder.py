@@ -104,6 +104,17 @@ class GenerationBuilder:
         self._make_live(folder)
         return folder.name
 
+    def unembedded_texts(self) -> list[str]:
+        """The distinct embedding texts of stored chunks the cache has no vector for,
+        in a fixed order."""
+        chunks = self.store.chunks()
+        documents = {summary.doc_id: summary for summary in self.store.summaries()}
+        chunker, embedder = self._chunker(), self._embedder()
+        tokenizer, header_tokens = chunker.tokenizer, chunker.config.header_tokens
+        texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
+        with EmbeddingCache(self.cache_path) as cache:
+            return [text for _, text in cache.missing(embedder.info, texts)]
+
     def _manifest(self, embedder, chunker, documents: int, chunks, pending: int) -> Manifest:
         """The manifest of a generation of the store as it is now (vector index kind
         and build time filled in once written)."""

@@ -255,6 +255,12 @@ class Generation:
     def has_document(self, doc_id: str) -> bool:
         return doc_id in self._doc_rows
 
+    def embedded(self, doc_id: str) -> bool:
+        """Whether every chunk of the document has its vector in this generation (a
+        progressive one may hold a document by its words alone)."""
+        rows = np.asarray(self._doc_rows.get(doc_id, ()), dtype=np.int64)
+        return bool(len(rows)) and bool(self.vectors.has_vector(rows).all())
+
     def document_similarities(self, doc_id: str, others: Sequence[str]) -> dict[str, float]:
         """Cosine of `doc_id`'s mean chunk vector with each of `others`' (documents this
         generation does not hold are left out)."""

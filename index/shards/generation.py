@@ -82,6 +82,10 @@ class ShardedGeneration:
     def has_document(self, doc_id: str) -> bool:
         return doc_id in self._doc_rows
 
+    def embedded(self, doc_id: str) -> bool:
+        """A sharded generation is built whole: every document it holds is embedded."""
+        return doc_id in self._doc_rows
+
     def _shard_of(self, row: int) -> int:
         return bisect.bisect_right(self._starts, row) - 1
 

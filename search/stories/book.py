@@ -2,7 +2,7 @@
 
 `stories.sqlite` in the index folder holds each report's profile (names, phrases) and
 the story it belongs to. A refresh profiles only the documents the served generation
-holds that the book has not seen, and assigns each, oldest first, to the story it
+holds, embedded, that the book has not seen, and assigns each, oldest first, to the story it
 links to best (search/stories/links.py) or to a new story of its own; removed
 documents leave their story. Nothing already assigned is recomputed, so adding a feed
 to a large archive costs the new reports only (incremental, single-pass clustering as
@@ -198,9 +198,11 @@ class StoryBook:
         if gone:
             self._restat(generation)
         db.executemany("DELETE FROM reports WHERE doc_id = ?", [(d,) for d in gone])
+        # A document the generation holds by its words alone waits for its vectors:
+        # assigned without them it would stay a story of its own for good.
         new = [
             s for s in summaries.values()
-            if s.doc_id not in self._reports and generation.has_document(s.doc_id)
+            if s.doc_id not in self._reports and generation.embedded(s.doc_id)
         ]  # fmt: skip
         new.sort(key=oldest_first)
         profiles = {}

@@ -76,3 +76,52 @@ def test_an_interrupted_fill_keeps_its_documents_and_the_next_add_completes_it(t
         index.add([])
         assert index.manifest().pending_chunks == 0
         assert index.manifest().documents == documents
+
+
+def _cached_vectors(index_dir) -> int:
+    import sqlite3
+
+    with sqlite3.connect(index_dir / "embedding_cache.sqlite") as db:
+        return db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+
+
+def test_the_next_large_add_finishes_an_interrupted_fill(tmp_path, demo_dir):
+    files = sorted(str(p) for p in demo_dir.iterdir())
+    with NewsIndex(tmp_path / "ix", progressive_from=1) as index:
+        FailingAfterLeads.generations = 0
+        index._embedder = FailingAfterLeads()
+        index._announce = lambda: setattr(
+            FailingAfterLeads, "generations", FailingAfterLeads.generations + 1
+        )
+        with pytest.raises(RuntimeError):
+            index.add(files[:3])
+        assert index.manifest().pending_chunks > 0
+    with NewsIndex(tmp_path / "ix", progressive_from=1) as index:
+        index.add(files[3:])  # a large add of other documents, itself progressive
+        manifest = index.manifest()
+        assert manifest.pending_chunks == 0, "what the interrupted fill left is embedded too"
+        assert manifest.documents == index.store.count()
+
+
+def test_a_reader_after_a_kill_before_the_first_generation_embeds_nothing(tmp_path, demo_dir):
+    with NewsIndex(tmp_path / "ix", progressive_from=1) as index:
+
+        def killed(partial=False):
+            raise KeyboardInterrupt  # the process dies after the store's commit
+
+        index._builder.build = killed
+        with pytest.raises(KeyboardInterrupt):
+            index.add([str(demo_dir)])
+        documents = index.store.count()
+        assert documents > 0 and not (tmp_path / "ix" / "CURRENT").exists()
+    cached = _cached_vectors(tmp_path / "ix")
+    with NewsIndex(tmp_path / "ix") as reader:  # `newsdesk info`, `ask`: a reader
+        generation = reader.snapshot()
+        assert generation.manifest.documents == documents
+        assert generation.bm25_ranking(QUERY, 10), "the committed documents are searchable"
+        assert generation.manifest.pending_chunks == generation.row_count
+    assert _cached_vectors(tmp_path / "ix") == cached, "the reader embedded nothing"
+    with NewsIndex(tmp_path / "ix") as writer:
+        writer.add([])
+        assert writer.manifest().pending_chunks == 0, "the next writer finishes it"
+        assert _cached_vectors(tmp_path / "ix") > cached

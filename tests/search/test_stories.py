@@ -168,3 +168,20 @@ def test_two_instalments_of_a_digest_column_are_not_one_story(demo_desk):
     assert len(digests) == 2
     grouping = _grouping(demo_desk)
     assert grouping[digests[0]] != grouping[digests[1]]
+
+
+def test_stories_asked_for_while_an_add_lacks_vectors_end_as_a_fresh_grouping(small_desk):
+    desk, folder = small_desk
+    files = [str(folder / n) for n in ("barrier-1.txt", "barrier-2.txt", "bakery.txt")]
+    desk.index.progressive_from = 1
+    polled = []
+    # A reader asks for stories at every step of the fill, the first with words only.
+    desk.index._announce = lambda: polled.append(
+        len(desk.book.refresh(desk.index.snapshot()) and desk.book.story_ids())
+    )
+    desk.add(files)
+    assert desk.index.manifest().pending_chunks == 0 and polled
+    grouping = _grouping(desk)
+    barriers = [d for d in grouping if "Wexley" in desk.index.document(d).text]
+    assert len(barriers) == 2 and grouping[barriers[0]] == grouping[barriers[1]]
+    assert len(set(grouping.values())) == 2, "as a grouping made after the fill"

@@ -46,3 +46,27 @@ def test_an_upload_batch_reports_every_file_and_stores_the_good_ones(service):
     stored = {o.status for o in report.outcomes}
     assert stored == {"added"}
     assert service.reader.search("ferry terminal", k=3)
+
+
+def test_the_app_finishes_what_an_interrupted_fill_left_and_serves_meanwhile(tmp_path, demo_dir):
+    from index.newsindex import NewsIndex
+    from tests.index.test_progressive import FailingAfterLeads
+
+    with NewsIndex(tmp_path / "index", progressive_from=1) as index:
+        FailingAfterLeads.generations = 0
+        index._embedder = FailingAfterLeads()
+        index._announce = lambda: setattr(
+            FailingAfterLeads, "generations", FailingAfterLeads.generations + 1
+        )
+        with pytest.raises(RuntimeError):
+            index.add([str(demo_dir)])
+    opened = DeskService(tmp_path / "index")
+    try:
+        assert opened.reader.unfinished()
+        opened.start(build_demo=False).join()
+        assert opened.status.ready, opened.status.error
+        assert not opened.reader.unfinished(), "the app's writer embedded the rest"
+        coverage = opened.reader.coverage()
+        assert coverage.embedded == coverage.passages > 0
+    finally:
+        opened.close()
