@@ -1,10 +1,11 @@
 """One name for each thing a report names, so that two reports writing it differently
-still share it: a long name is counted as the acronym the same report uses for it
-("Taiwan Semiconductor Manufacturing Company (TSMC)" → "TSMC"), and a company's legal
-or sector suffix is dropped ("Huawei Technologies", "Huawei Technologies Co" →
-"Huawei"). Both are the first, rule-level steps of entity linking (Shen et al., "Entity
-Linking with a Knowledge Base", IEEE TKDE 2015, §3.1 name normalisation); with no
-knowledge base at hand, nothing is merged that the report itself does not support.
+still share it: a company's legal or sector suffix is dropped ("Huawei Technologies",
+"Huawei Technologies Co" → "Huawei"), the first, rule-level step of entity linking
+(Shen et al., "Entity Linking with a Knowledge Base", IEEE TKDE 2015, §3.1 name
+normalisation). Folding a long name into the acronym the report gives it ("Taiwan
+Semiconductor Manufacturing Company (TSMC)" → "TSMC") was tried and left out: it lost
+the link to reports that write only the long name (rtqa proxy pairwise recall 0.354 →
+0.346, docs/evaluation.md); a report naming both keeps both, which links it to either.
 
 Also the event names a tagger misses: a short phrase the report puts in quotation marks
 (“two sessions”, “unreliable entity list”) is how news writes a coined name.
@@ -20,8 +21,6 @@ SUFFIXES = frozenset(
     """technologies technology group holdings holding corporation corp company co inc
     incorporated ltd limited plc llc""".split()
 )
-_INITIAL_SKIP = frozenset({"of", "and", "the", "for", "de", "&"})
-_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
 # A quoted phrase of two to five words, in curly or straight quotes; an opening quote
 # never follows a letter and a closing one is never followed by one (apostrophes).
 _QUOTED = re.compile(r"(?<![\w’'])[“\"‘']([A-Za-z][\w’'\- ]{2,48}\w)[”\"’'](?![A-Za-z])")
@@ -41,9 +40,25 @@ def quoted_phrases(text: str, stop_words: frozenset[str]) -> list[str]:
     return found
 
 
-def initials(display: str) -> str:
-    words = [w for w in re.split(r"[\s-]+", display) if w.casefold() not in _INITIAL_SKIP]
-    return "".join(w[0] for w in words if w[:1].isalpha()).upper()
+_JOINERS = frozenset({"of", "and", "the", "for", "de", "&"})
+
+
+def without_spelled_out(names: list[str]) -> list[str]:
+    """The names with each long form left out whose acronym is among them ("Taiwan
+    Semiconductor Manufacturing" beside "TSMC"): one thing is named once in a reason or
+    a story's names. Grouping keeps both (a report naming only one still shares it)."""
+    acronyms = {name for name in names if name.isupper() and " " not in name}
+    return [name for name in names if not _spells_out(name, acronyms)]
+
+
+def _spells_out(name: str, acronyms: set[str]) -> bool:
+    words = [w for w in re.split(r"[\s-]+", name) if w.casefold() not in _JOINERS]
+    if len(words) < 2:
+        return False
+    letters = "".join(w[0] for w in words).upper()
+    # The long form may have lost a company suffix its acronym keeps ("…Company").
+    return any(a == letters or (a.startswith(letters) and len(a) == len(letters) + 1)
+               for a in acronyms)  # fmt: skip
 
 
 def strip_suffix(key: str) -> str:
@@ -57,21 +72,12 @@ def strip_suffix(key: str) -> str:
 def canonical_names(
     counts: Counter[str], shown: dict[str, str]
 ) -> tuple[Counter[str], dict[str, str]]:
-    """Counts with long names folded into the report's own acronyms for them, then
-    suffixes dropped; `shown` gains the display of every key it returns."""
-    acronyms = {shown[key].upper(): key for key in counts if _ACRONYM.match(shown.get(key, ""))}
+    """Counts with company suffixes dropped; `shown` gains the display of every key it
+    returns."""
     merged: Counter[str] = Counter()
     display = dict(shown)
     for key, count in counts.items():
-        target = key
-        if " " in key:
-            long_form = shown.get(key, key)
-            for form in (long_form, " ".join(strip_suffix(long_form.casefold()).split())):
-                if initials(form) in acronyms and len(initials(form)) >= 2:
-                    target = acronyms[initials(form)]
-                    break
-            else:
-                target = strip_suffix(key)
+        target = strip_suffix(key) if " " in key else key
         if target not in display:
             display[target] = " ".join(shown.get(key, key).split()[: len(target.split())])
         merged[target] += count

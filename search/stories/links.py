@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from search.stories.aliases import without_spelled_out
 from search.stories.profile import GENERIC, QUOTED, Profile
 
 PHRASE_WEIGHT = 0.5
@@ -158,14 +159,16 @@ def shared_terms(first: Profile, second: Profile, stats: NameStats, limit: int =
         for rank, (key, display) in enumerate(first.names)
         if key in rank_second and stats.telling_name(key)
     ]
-    chosen = [display for _, display in sorted(names)][:limit]
+    chosen = without_spelled_out([display for _, display in sorted(names)])[:limit]
     listed = set(" ".join(chosen).casefold().split())
     phrases = [
         (stats.phrases[key], display)
         for key, display in first.phrases
-        if key in second.phrase_keys and stats.specific_phrase(key)
-        and names_something(display, stats) and not listed & set(key.split())
-    ]  # fmt: skip
+        if key in second.phrase_keys
+        and stats.specific_phrase(key)
+        and names_something(display, stats)
+        and not listed & set(key.split())
+    ]
     for _, display in sorted(phrases):
         if len(chosen) >= limit:
             break

@@ -10,6 +10,7 @@ from index.derived.generation import Generation
 from index.documents import Document, DocumentSummary
 from index.newsindex import NewsIndex
 from search.stories.adds import contributions
+from search.stories.aliases import without_spelled_out
 from search.stories.book import StoryBook, oldest_first
 from search.stories.links import calendar_days_apart, gap_words, shared_terms, vector_cosine
 from search.types import Filters, RelatedItem, Story
@@ -35,7 +36,7 @@ def shared_names(book: StoryBook, doc_ids: Sequence[str]) -> tuple[str, ...]:
     floor = 1 if len(doc_ids) == 1 else 2
     keys = [key for key in counts if counts[key] >= floor]
     keys.sort(key=lambda key: (-counts[key], book.stats.names[key], key))
-    return tuple(shown[key] for key in keys[:MAX_NAMES])
+    return tuple(without_spelled_out([shown[key] for key in keys])[:MAX_NAMES])
 
 
 def central_title(book: StoryBook, documents: Sequence[Document | DocumentSummary]) -> str:
@@ -53,9 +54,12 @@ def central_title(book: StoryBook, documents: Sequence[Document | DocumentSummar
 
 
 def member_reason(
-    book: StoryBook, number: int, document: Document, earlier: Sequence[Document],
+    book: StoryBook,
+    number: int,
+    document: Document,
+    earlier: Sequence[Document],
     later: Sequence[Document],
-) -> str:  # fmt: skip
+) -> str:
     """Why report `number` belongs, told against the earlier report it shares most
     with: "Nexperia, Wingtech — 14 days after report 1"; the first report is told
     against the later one it shares most with."""
