@@ -35,10 +35,12 @@ def run(desk: Newsdesk, label: str, split: str, dates: bool = True, spread: bool
     seconds = time.perf_counter() - started
     hits = round(result.answered * result.answerable)
     refused = round(result.refused * result.unanswerable)
-    print(f"| {label} | {split} | {result.answered:.3f} ({hits}/{result.answerable}) | "
-          f"{result.refused:.3f} ({refused}/{result.unanswerable}) | "
-          f"{seconds / len(questions) * 1000:.0f} ms | {' '.join(result.misses)} |",
-          flush=True)  # fmt: skip
+    print(
+        f"| {label} | {split} | {result.answered:.3f} ({hits}/{result.answerable}) | "
+        f"{result.refused:.3f} ({refused}/{result.unanswerable}) | "
+        f"{seconds / len(questions) * 1000:.0f} ms | {' '.join(result.misses)} |",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -52,8 +54,10 @@ def main() -> None:
             if desk.count() == 0:
                 desk.add([str(demo_corpus_dir())])
             desk.load_model()
-            print("| answerer | half | answer in answer | nothing found (unanswerable) "
-                  "| per question | misses |")  # fmt: skip
+            print(
+                "| answerer | half | answer in answer | nothing found (unanswerable) "
+                "| per question | misses |"
+            )
             print("|---|---|---|---|---|---|")
             for split in SPLITS:
                 run(desk, "default", split)

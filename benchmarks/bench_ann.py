@@ -41,8 +41,12 @@ def factories(rows: int) -> dict[str, str]:
     """FAISS factory strings: newsdesk's HNSW, and IVF-PQ (48-byte codes, lists ~ √rows),
     bare and with an exact re-rank of its candidates."""
     lists = 1024 if rows >= 500_000 else 256
-    return {"flat": "Flat", f"ivf{lists}-pq48": f"IVF{lists},PQ48",
-            f"ivf{lists}-pq48-rerank": f"IVF{lists},PQ48,RFlat", "hnsw": "HNSW32"}  # fmt: skip
+    return {
+        "flat": "Flat",
+        f"ivf{lists}-pq48": f"IVF{lists},PQ48",
+        f"ivf{lists}-pq48-rerank": f"IVF{lists},PQ48,RFlat",
+        "hnsw": "HNSW32",
+    }
 
 
 def measure(name: str, spec: str, base: np.ndarray, queries: np.ndarray, truth) -> dict:
@@ -70,16 +74,25 @@ def measure(name: str, spec: str, base: np.ndarray, queries: np.ndarray, truth) 
         _, ids = index.search(query[None, :], DEPTH)
         samples.append((time.perf_counter() - began) * 1000)
         found.append(ids[0])
-    recall = 1.0 if truth is None else float(np.mean([
-        len(set(f[:10]) & set(t[:10])) / 10 for f, t in zip(found, truth, strict=True)
-    ]))  # fmt: skip
+    recall = (
+        1.0
+        if truth is None
+        else float(
+            np.mean(
+                [len(set(f[:10]) & set(t[:10])) / 10 for f, t in zip(found, truth, strict=True)]
+            )
+        )
+    )
     samples.sort()
     return {
-        "rows": len(base), "index": name, "build_s": round(build, 1),
+        "rows": len(base),
+        "index": name,
+        "build_s": round(build, 1),
         "bytes_per_vector": round(faiss.serialize_index(index).nbytes / len(base), 1),
-        "recall@10": round(recall, 4), "query_ms_p50": round(statistics.median(samples), 3),
+        "recall@10": round(recall, 4),
+        "query_ms_p50": round(statistics.median(samples), 3),
         "query_ms_p95": round(samples[int(0.95 * len(samples)) - 1], 3),
-    }, found  # fmt: skip
+    }, found
 
 
 def main() -> None:

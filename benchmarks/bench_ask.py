@@ -21,7 +21,7 @@ from index.derived.embedding import limit_threads
 from search.answer import Answerer
 from search.plan import make_plan
 from search.retriever import Retriever
-from search.types import end_of_day
+from search.types import SearchRequest, end_of_day
 
 
 def main() -> None:
@@ -51,11 +51,11 @@ def main() -> None:
     samples, per_question, scorer_ms = [], [], []
     for number, query in enumerate(queries):
         as_of = end_of_day(query.date) if args.as_of and query.date else None
-        plan = make_plan(query.text, None, as_of, question_dates=True, diversify=True)
+        plan = make_plan(SearchRequest(query.text, as_of=as_of))
         pairs.clear()
         scoring.clear()
         started = time.perf_counter()
-        answerer.ask(query.text, 5, "hybrid", plan=plan)
+        answerer.ask(plan)
         if number:  # the first question loads the models
             samples.append((time.perf_counter() - started) * 1000)
             per_question.append(sum(pairs))
@@ -65,10 +65,12 @@ def main() -> None:
     print(
         f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
     )
-    print(f"ask on {dataset.name} ({index.manifest().chunks:,} chunks), {len(samples)} questions, "
-          f"as_of={args.as_of}: p50 {statistics.median(samples):.0f} ms, p95 {p95:.0f} ms; "
-          f"pairs scored per question: mean {statistics.mean(per_question):.1f}, "
-          f"scorer p50 {statistics.median(scorer_ms):.0f} ms")  # fmt: skip
+    print(
+        f"ask on {dataset.name} ({index.manifest().chunks:,} chunks), {len(samples)} questions, "
+        f"as_of={args.as_of}: p50 {statistics.median(samples):.0f} ms, p95 {p95:.0f} ms; "
+        f"pairs scored per question: mean {statistics.mean(per_question):.1f}, "
+        f"scorer p50 {statistics.median(scorer_ms):.0f} ms"
+    )
     index.close()
 
 

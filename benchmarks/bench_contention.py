@@ -52,24 +52,31 @@ def main() -> None:
     for threads in (2, 1):
         limit_threads(threads)
         quiet = measure(desk, args.questions)
-        env = {**os.environ, "NEWSDESK_INDEX": str(args.work / f"writer-{threads}"),
-               "PYTHONPATH": str(ROOT)}  # fmt: skip
+        env = {
+            **os.environ,
+            "NEWSDESK_INDEX": str(args.work / f"writer-{threads}"),
+            "PYTHONPATH": str(ROOT),
+        }
         command = [sys.executable, "-m", "ui.cli", "index", str(WRITER_CORPUS)]
-        writer = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        writer = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(20)  # past model loading: the writer is embedding
         busy = measure(desk, args.questions)
         still_running = writer.poll() is None
         writer.kill()
         writer.wait()
         rows.append((threads, quiet, busy, still_running))
-    print("| torch threads per question | ask p50 / p95, quiet (ms) | "
-          "ask p50 / p95, writer beside (ms) |")  # fmt: skip
+    print(
+        "| torch threads per question | ask p50 / p95, quiet (ms) | "
+        "ask p50 / p95, writer beside (ms) |"
+    )
     print("|---|---|---|")
     for threads, quiet, busy, running in rows:
         note = "" if running else " (writer had finished)"
-        print(f"| {threads} | {quiet[0]:.0f} / {quiet[1]:.0f} | "
-              f"{busy[0]:.0f} / {busy[1]:.0f}{note} |")  # fmt: skip
+        print(
+            f"| {threads} | {quiet[0]:.0f} / {quiet[1]:.0f} | {busy[0]:.0f} / {busy[1]:.0f}{note} |"
+        )
     desk.close()
 
 

@@ -45,8 +45,12 @@ def batch(folder: Path, tag: str, count: int = 12) -> Path:
 
 def newsdesk(index: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "NEWSDESK_INDEX": str(index), "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "ui.cli", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def doc_ids(index: Path) -> set[str]:
@@ -65,7 +69,7 @@ def check(index: Path, before: set[str], removing: str | None, batch_ids: int) -
     with Newsdesk(index) as desk:
         info = desk.info()
         answer = desk.ask(QUESTION)
-        listed = desk.index.store.count()
+        listed = desk.count()
     after = doc_ids(index)
     lost = (before - {removing}) - after
     if lost:
@@ -114,11 +118,20 @@ def kill_loop(index: Path, work: Path, iterations: int, rng: random.Random) -> l
         started = time.monotonic()
         problems = check(index, before, removing, size)
         recovery = time.monotonic() - started
-        results.append({"command": args[0], "delay": delay, "finished": finished,
-                        "problems": problems, "recovery": recovery})  # fmt: skip
+        results.append(
+            {
+                "command": args[0],
+                "delay": delay,
+                "finished": finished,
+                "problems": problems,
+                "recovery": recovery,
+            }
+        )
         status = "ok" if not problems else "; ".join(problems)
-        print(f"{iteration:3d} {args[0]:6} kill at {delay:5.2f}s recover {recovery:4.1f}s "
-              f"{status}", file=sys.stderr)  # fmt: skip
+        print(
+            f"{iteration:3d} {args[0]:6} kill at {delay:5.2f}s recover {recovery:4.1f}s {status}",
+            file=sys.stderr,
+        )
     return results
 
 
@@ -159,8 +172,13 @@ def readers_beside_writer(index: Path, work: Path, readers: int = 8) -> dict:
     stop.set()
     for thread in threads:
         thread.join()
-    return {"writer_exit": code, "answers": len(latencies), "errors": errors,
-            "p50": statistics.median(latencies), "max": max(latencies)}  # fmt: skip
+    return {
+        "writer_exit": code,
+        "answers": len(latencies),
+        "errors": errors,
+        "p50": statistics.median(latencies),
+        "max": max(latencies),
+    }
 
 
 def main() -> None:
@@ -184,16 +202,20 @@ def report(results: list[dict], writers: list[str], beside: dict) -> None:
     for command in ("index", "remove"):
         rows = [r for r in results if r["command"] == command]
         recovery = [r["recovery"] for r in rows]
-        print(f"| {command} | {len(rows)} | {sum(not r['finished'] for r in rows)} | "
-              f"{sum(bool(r['problems']) for r in rows)} | {statistics.median(recovery):.1f} / "
-              f"{max(recovery):.1f} |")  # fmt: skip
+        print(
+            f"| {command} | {len(rows)} | {sum(not r['finished'] for r in rows)} | "
+            f"{sum(bool(r['problems']) for r in rows)} | {statistics.median(recovery):.1f} / "
+            f"{max(recovery):.1f} |"
+        )
     for row in results:
         if row["problems"]:
             print(f"- {row['command']} killed at {row['delay']:.2f} s: {row['problems']}")
     print(f"\nTwo writers started together, 5 trials: {len(writers)} failures {writers}")
-    print(f"8 readers asking in a loop beside a writer: writer exit {beside['writer_exit']}, "
-          f"{beside['answers']} answers, {len(beside['errors'])} errors, "
-          f"p50 {beside['p50'] * 1000:.0f} ms, max {beside['max'] * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"8 readers asking in a loop beside a writer: writer exit {beside['writer_exit']}, "
+        f"{beside['answers']} answers, {len(beside['errors'])} errors, "
+        f"p50 {beside['p50'] * 1000:.0f} ms, max {beside['max'] * 1000:.0f} ms"
+    )
     for error in beside["errors"][:5]:
         print(f"- {error}")
 

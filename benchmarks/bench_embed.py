@@ -95,9 +95,16 @@ def main() -> None:
     if bf16_supported():
         peaks["bfloat16"] = peak_gflops(torch.bfloat16)
     for dtype, peak in peaks.items():
-        print(json.dumps({"peak_gflops": round(peak, 1), "dtype": dtype,
-                          "mflops_per_piece": round(per_piece / 1e6, 2),
-                          "limit_pieces_per_s": round(peak * 1e9 / per_piece)}))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "peak_gflops": round(peak, 1),
+                    "dtype": dtype,
+                    "mflops_per_piece": round(per_piece / 1e6, 2),
+                    "limit_pieces_per_s": round(peak * 1e9 / per_piece),
+                }
+            )
+        )
     run(embedder, texts[:64], 64)  # warm-up
     _, reference = run(embedder, texts, 64)
     for dtype in peaks:
@@ -107,15 +114,26 @@ def main() -> None:
             torch.set_num_threads(threads)
             for batch_size in (16, 64, 256):
                 seconds, vectors = run(embedder, texts, batch_size)
-                print(json.dumps({
-                    "dtype": dtype, "threads": threads, "batch_size": batch_size,
-                    "chunks": len(texts), "word_pieces": pieces,
-                    "pieces_per_s": round(pieces / seconds),
-                    "percent_of_limit": round(100 * pieces / seconds * per_piece
-                                              / (peaks[dtype] * 1e9), 1),
-                    "min_cosine_to_f32": round(float(np.min(np.sum(vectors * reference, 1))), 5),
-                    "top10_overlap": round(overlap(vectors, reference), 4),
-                }), flush=True)  # fmt: skip
+                print(
+                    json.dumps(
+                        {
+                            "dtype": dtype,
+                            "threads": threads,
+                            "batch_size": batch_size,
+                            "chunks": len(texts),
+                            "word_pieces": pieces,
+                            "pieces_per_s": round(pieces / seconds),
+                            "percent_of_limit": round(
+                                100 * pieces / seconds * per_piece / (peaks[dtype] * 1e9), 1
+                            ),
+                            "min_cosine_to_f32": round(
+                                float(np.min(np.sum(vectors * reference, 1))), 5
+                            ),
+                            "top10_overlap": round(overlap(vectors, reference), 4),
+                        }
+                    ),
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -52,10 +52,17 @@ def main() -> None:
         sharded.add([str(args.corpus)])
         fanned = timed(sharded, questions)
         sharded.close()
-    print(json.dumps({"questions": len(questions), "shards": args.shards,
-                      "one_process": percentiles(alone), "ray": percentiles(fanned),
-                      "fan_out_p50_ms": round(statistics.median(fanned)
-                                              - statistics.median(alone), 2)}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "questions": len(questions),
+                "shards": args.shards,
+                "one_process": percentiles(alone),
+                "ray": percentiles(fanned),
+                "fan_out_p50_ms": round(statistics.median(fanned) - statistics.median(alone), 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -83,18 +83,25 @@ def main() -> None:
         thread.join()
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
-    print(json.dumps({
-        "date": time.strftime("%Y-%m-%d"),
-        "clients": args.clients,
-        "seconds": round(elapsed, 1),
-        "requests": len(latencies),
-        "errors": len(errors),
-        "error_samples": errors[:3],
-        "throughput_per_s": round(len(latencies) / elapsed, 2),
-        "p50_ms": round(1000 * statistics.median(ordered), 1) if ordered else None,
-        "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1) if ordered else None,
-        "max_ms": round(1000 * ordered[-1], 1) if ordered else None,
-    }, indent=2))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "date": time.strftime("%Y-%m-%d"),
+                "clients": args.clients,
+                "seconds": round(elapsed, 1),
+                "requests": len(latencies),
+                "errors": len(errors),
+                "error_samples": errors[:3],
+                "throughput_per_s": round(len(latencies) / elapsed, 2),
+                "p50_ms": round(1000 * statistics.median(ordered), 1) if ordered else None,
+                "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1)
+                if ordered
+                else None,
+                "max_ms": round(1000 * ordered[-1], 1) if ordered else None,
+            },
+            indent=2,
+        )
+    )
     if app is not None:
         app.close()
 

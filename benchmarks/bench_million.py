@@ -96,11 +96,14 @@ def main() -> None:
         # A synthetic document is its eight chunks' terms end to end.
         documents = DocumentCorpus(
             tuple(dict.fromkeys(doc_ids)),
-            tuple(tuple(t for part in terms[row : row + 8] for t in part)
-                  for row in range(0, args.chunks, 8)),
-        )  # fmt: skip
-        kind = write_generation_files(folder, chunk_ids, doc_ids, terms, noisy, manifest.bm25,
-                                      documents)  # fmt: skip
+            tuple(
+                tuple(t for part in terms[row : row + 8] for t in part)
+                for row in range(0, args.chunks, 8)
+            ),
+        )
+        kind = write_generation_files(
+            folder, chunk_ids, doc_ids, terms, noisy, manifest.bm25, documents
+        )
         build = time.perf_counter() - started
         del terms, noisy
         disk = sum(p.stat().st_size for p in folder.iterdir())
@@ -125,15 +128,25 @@ def main() -> None:
         served = rss_mb() - before
     million = args.chunks / 1e6
 
-    print(json.dumps({
-        "chunks": args.chunks, "vector_index": kind, "build_s": round(build, 1),
-        "disk_gb_per_million": round(disk / 1e9 / million, 2),
-        "loaded_rss_gb_per_million": round(loaded / 1024 / million, 2),
-        "serving_rss_gb_per_million": round(served / 1024 / million, 2),
-        "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2),
-        "queries": len(queries), "hybrid_with_encoding": percentiles(with_encoding),
-        "hybrid_ranking_only": percentiles(ranking_only),
-    }, indent=2))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "chunks": args.chunks,
+                "vector_index": kind,
+                "build_s": round(build, 1),
+                "disk_gb_per_million": round(disk / 1e9 / million, 2),
+                "loaded_rss_gb_per_million": round(loaded / 1024 / million, 2),
+                "serving_rss_gb_per_million": round(served / 1024 / million, 2),
+                "peak_rss_gb": round(
+                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2
+                ),
+                "queries": len(queries),
+                "hybrid_with_encoding": percentiles(with_encoding),
+                "hybrid_ranking_only": percentiles(ranking_only),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def main() -> None:
     seconds = []
     for query in queries:
         plan = _plan(query, args.as_of, diversify=False, question_dates=False)
-        ranking = retriever.rank_plan(plan, DOC_DEPTH, "hybrid")
+        ranking = retriever.rank_plan(plan, DOC_DEPTH)
         documents = retriever.passages(ranking, DOC_DEPTH, merge_near_duplicates=False)
         head = documents[: args.depth]
         started = time.perf_counter()
@@ -68,8 +68,10 @@ def main() -> None:
             ranked = [head[i].doc_id for i in order] + [p.doc_id for p in documents[args.depth :]]
             runs[blend][query.query_id] = {d: float(len(ranked) - r) for r, d in enumerate(ranked)}
     qrels = Qrels({q.query_id: labels[q.query_id] for q in queries})
-    print(f"{dataset.name}: {len(queries)} queries, depth {args.depth}, "
-          f"scorer p50 {statistics.median(seconds) * 1000:.0f} ms per question")  # fmt: skip
+    print(
+        f"{dataset.name}: {len(queries)} queries, depth {args.depth}, "
+        f"scorer p50 {statistics.median(seconds) * 1000:.0f} ms per question"
+    )
     print("| scorer weight | nDCG@10 | Recall@10 |")
     print("|---|---|---|")
     for blend in BLENDS:

@@ -78,8 +78,9 @@ def build_newsdesk(cut: Path, cache_root: Path) -> tuple[dict, dict]:
 
     NewsIndex._announce = record
     started = time.perf_counter()
-    report = evaluate_dataset(cut, EvalOptions(modes=("hybrid",), answers=False,
-                                               cache_root=cache_root))  # fmt: skip
+    report = evaluate_dataset(
+        cut, EvalOptions(modes=("hybrid",), answers=False, cache_root=cache_root)
+    )
     NewsIndex._announce = announce
     steps = [round(moment - started, 1) for moment, _, _ in live]
     timings = {
@@ -117,7 +118,7 @@ def time_queries(index_dir: Path, cut: Path) -> dict:
         labels = doc_labels(dataset, desk.index, ids)
 
         def top10(text: str):
-            ranking = desk.retriever.rank_plan(SearchPlan(text, None, None, diversify=False), 10)
+            ranking = desk.retriever.rank_plan(SearchPlan(text, diversify=False), 10)
             return desk.retriever.passages(ranking, 10, merge_near_duplicates=False)
 
         def as_of(query):
@@ -143,20 +144,27 @@ def time_queries(index_dir: Path, cut: Path) -> dict:
     scored = labeled_queries(dataset, labels, None)
     runs = [_run(q.query_id, found[q.query_id]) for q in scored]
     means, _ = ir_scores({q.query_id: labels[q.query_id] for q in scored}, runs, "hybrid")
-    return {"query": percentiles(plain), "search_as_of": percentiles(dated),
-            "ask": percentiles(asks), "rounds": ROUNDS,
-            "ndcg@10": round(means["ndcg@10"], 3), "recall@10": round(means["recall@10"], 3),
-            "question_precision": precision,
-            "articles": info["documents"], "chunks": info["chunks"],
-            "word_pieces": info["tokens"]}  # fmt: skip
+    return {
+        "query": percentiles(plain),
+        "search_as_of": percentiles(dated),
+        "ask": percentiles(asks),
+        "rounds": ROUNDS,
+        "ndcg@10": round(means["ndcg@10"], 3),
+        "recall@10": round(means["recall@10"], 3),
+        "question_precision": precision,
+        "articles": info["documents"],
+        "chunks": info["chunks"],
+        "word_pieces": info["tokens"],
+    }
 
 
 def _run(query_id: str, passages):
     """The timed top 10 as the evaluation's QueryRun, for ir_scores."""
     from eval.runner import QueryRun
 
-    return QueryRun(query_id, tuple(p.doc_id for p in passages),
-                    tuple(p.text for p in passages), None, None)  # fmt: skip
+    return QueryRun(
+        query_id, tuple(p.doc_id for p in passages), tuple(p.text for p in passages), None, None
+    )
 
 
 def scored_index(cut: Path, folder: Path) -> dict:
@@ -188,8 +196,11 @@ def main() -> None:
     print(json.dumps({"txtai": txtai}), file=sys.stderr, flush=True)
     if args.index is not None:
         served, means = time_queries(args.index, args.cut), scored_index(args.cut, args.index)
-        newsdesk = {**served, "eval_ndcg@10": round(means["ndcg@10"], 3),
-                    "eval_recall@10": round(means["recall@10"], 3)}  # fmt: skip
+        newsdesk = {
+            **served,
+            "eval_ndcg@10": round(means["ndcg@10"], 3),
+            "eval_recall@10": round(means["recall@10"], 3),
+        }
         peaks = {"before_gflops": peak_before, "after_gflops": matmul_peak()}
         print(json.dumps({"txtai": txtai, "newsdesk": newsdesk, "matmul_peak": peaks}, indent=2))
         return

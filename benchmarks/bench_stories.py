@@ -38,8 +38,7 @@ LABELS = Path(__file__).resolve().parent.parent / "tests" / "data" / "stories" /
 
 
 def grouping(desk: Newsdesk) -> dict[str, str]:
-    desk.book.refresh()
-    return {d: s for s in desk.book.story_ids() for d in desk.book.members(s)}
+    return desk.story_of_each()
 
 
 def demo(folder: Path) -> None:
@@ -55,8 +54,10 @@ def demo(folder: Path) -> None:
         share = generic_reason_share(stories, words)
     items = sum(len(s.items) for s in stories)
     print(f"demo: {scores}")
-    print(f"demo related coverage: {items} items over 81 subjects, generic-only reasons "
-          f"{share:.3f}, nothing closely related for {empty} of 81")  # fmt: skip
+    print(
+        f"demo related coverage: {items} items over 81 subjects, generic-only reasons "
+        f"{share:.3f}, nothing closely related for {empty} of 81"
+    )
 
 
 def rtqa_labels(desk: Newsdesk, dataset: Path) -> dict[str, str]:
@@ -79,27 +80,38 @@ def rtqa(index: Path, dataset: Path, folder: Path) -> None:
         first = time.perf_counter() - started
         all_stories = desk.stories(limit=None)
         sizes = [s.reports for s in all_stories]
-        print(f"rtqa: {desk.count()} documents; first stories (book built): {first:.1f} s; "
-              f"{len(all_stories)} stories of 2+ reports, largest {max(sizes)}, "
-              f"{sum(sizes)} reports in them; top: {stories[0].label!r}")  # fmt: skip
+        print(
+            f"rtqa: {desk.count()} documents; first stories (book built): {first:.1f} s; "
+            f"{len(all_stories)} stories of 2+ reports, largest {max(sizes)}, "
+            f"{sum(sizes)} reports in them; top: {stories[0].label!r}"
+        )
         labels = rtqa_labels(desk, dataset)
-        print(f"rtqa same-question proxy ({len(labels)} documents): "
-              f"{score_grouping(grouping(desk), labels)}")  # fmt: skip
-    newest = [row[0] for row in sqlite3.connect(copy / "stories.sqlite").execute(
-        "SELECT doc_id FROM reports ORDER BY published DESC LIMIT 50")]  # fmt: skip
+        print(
+            f"rtqa same-question proxy ({len(labels)} documents): "
+            f"{score_grouping(grouping(desk), labels)}"
+        )
+    newest = [
+        row[0]
+        for row in sqlite3.connect(copy / "stories.sqlite").execute(
+            "SELECT doc_id FROM reports ORDER BY published DESC LIMIT 50"
+        )
+    ]
     with sqlite3.connect(copy / "stories.sqlite") as db:
         db.executemany("DELETE FROM reports WHERE doc_id = ?", [(d,) for d in newest])
     with Newsdesk(copy) as desk:
         started = time.perf_counter()
         update = desk.book.refresh()
-        print(f"rtqa incremental: {update.added} new reports profiled and assigned in "
-              f"{time.perf_counter() - started:.2f} s (book loaded from disk first)")  # fmt: skip
+        print(
+            f"rtqa incremental: {update.added} new reports profiled and assigned in "
+            f"{time.perf_counter() - started:.2f} s (book loaded from disk first)"
+        )
     env = {**os.environ, "NEWSDESK_INDEX": str(copy)}
     runs = []
     for _ in range(3):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "ui.cli", "stories"], env=env, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "ui.cli", "stories"], env=env, check=True, capture_output=True
+        )
         runs.append(time.perf_counter() - started)
     print(f"rtqa `newsdesk stories` end to end, warm: {', '.join(f'{r:.1f}' for r in runs)} s")
 
@@ -108,16 +120,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rtqa-index", type=Path)
     parser.add_argument("--rtqa", type=Path, default=Path("../shared/eval/rtqa-2025"))
-    parser.add_argument("--names", choices=("tagger", "pattern"), default="tagger",
-                        help="story names by the trained tagger (default) or, for "
-                        "comparison, by the capitalised-word patterns it replaced")  # fmt: skip
+    parser.add_argument(
+        "--names",
+        choices=("tagger", "pattern"),
+        default="tagger",
+        help="story names by the trained tagger (default) or, for "
+        "comparison, by the capitalised-word patterns it replaced",
+    )
     args = parser.parse_args()
     if args.names == "pattern":
         import search.stories.profile as profiles
 
         profiles._name_counts = profiles._pattern_name_counts
-    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d')}")  # fmt: skip
+    print(
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         demo(Path(scratch))
         if args.rtqa_index:

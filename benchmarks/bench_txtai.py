@@ -58,13 +58,21 @@ def main() -> None:
     labeled = {q: r for q, r in run.items() if q in qrels}
     scores = evaluate(Qrels(qrels), Run(labeled), ["ndcg@10", "recall@10"])
     samples.sort()
-    print(json.dumps({
-        "documents": len(corpus), "queries": len(labeled), "build_seconds": round(build, 1),
-        "rounds": ROUNDS, "top": TOP,
-        "query_ms_p50": round(statistics.median(samples), 1),
-        "query_ms_p95": round(samples[max(0, round(0.95 * len(samples)) - 1)], 1),
-        "ndcg@10": round(scores["ndcg@10"], 3), "recall@10": round(scores["recall@10"], 3),
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "documents": len(corpus),
+                "queries": len(labeled),
+                "build_seconds": round(build, 1),
+                "rounds": ROUNDS,
+                "top": TOP,
+                "query_ms_p50": round(statistics.median(samples), 1),
+                "query_ms_p95": round(samples[max(0, round(0.95 * len(samples)) - 1)], 1),
+                "ndcg@10": round(scores["ndcg@10"], 3),
+                "recall@10": round(scores["recall@10"], 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

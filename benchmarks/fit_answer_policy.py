@@ -37,7 +37,7 @@ from search.answering.policy import AnswerPolicy
 from search.answering.scorer import LazyScorer
 from search.plan import make_plan
 from search.retriever import Retriever
-from search.types import end_of_day
+from search.types import SearchRequest, end_of_day
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "answers" / "questions.jsonl"
 
@@ -66,11 +66,17 @@ def ask_all(index: NewsIndex, scorer, items, name: str, policy: AnswerPolicy) ->
     retriever = Retriever(index)
     out = []
     for text, answers, as_of, question_dates in items:
-        plan = make_plan(text, None, as_of, question_dates, diversify=True)
-        ranking = retriever.rank_plan(plan, policy.chunks * 4, "hybrid")
+        plan = make_plan(SearchRequest(text, as_of=as_of, question_dates=question_dates))
+        ranking = retriever.rank_plan(plan, policy.chunks * 4)
         question = profile(plan.query)
-        spans = candidates(retriever, ranking, policy.chunks, policy.per_document,
-                           policy.min_words, policy.teaser_words)  # fmt: skip
+        spans = candidates(
+            retriever,
+            ranking,
+            policy.chunks,
+            policy.per_document,
+            policy.min_words,
+            policy.teaser_words,
+        )
         if not spans or not question.terms:
             out.append(Asked(name, bool(answers), [], [], [], question, {}, plan.latest))
             continue
@@ -79,8 +85,9 @@ def ask_all(index: NewsIndex, scorer, items, name: str, policy: AnswerPolicy) ->
         features = span_features(question, rarity, spans, logits)
         wanted = [normalize_text(a) for a in answers if a.strip()]
         labels = [any(w in normalize_text(s.unit.text) for w in wanted) for s in spans]
-        out.append(Asked(name, bool(answers), spans, features, labels, question, rarity,
-                         plan.latest))  # fmt: skip
+        out.append(
+            Asked(name, bool(answers), spans, features, labels, question, rarity, plan.latest)
+        )
     return out
 
 
@@ -125,8 +132,9 @@ def fit_decision(base: AnswerPolicy, tune: dict[str, list[Asked]], tempting: flo
                 own_negative = name == "own" and not asked.answerable
                 weight.append(tempting if own_negative else 1.0)
     intercept, weights = fit_logistic(np.array(x), np.array(y), np.array(weight))
-    return replace(base, intercept=round(intercept, 4),
-                   weights=tuple(round(float(w), 4) for w in weights))  # fmt: skip
+    return replace(
+        base, intercept=round(intercept, 4), weights=tuple(round(float(w), 4) for w in weights)
+    )
 
 
 def choose_threshold(policy: AnswerPolicy, own: list[Asked], refuse_at_most: float):
@@ -243,15 +251,20 @@ def main() -> None:
         demo = NewsIndex(args.demo_index or Path(scratch))
         if demo.store.count() == 0:
             demo.add([str(demo_corpus_dir())])
-        tune = _asked(rtqa_index, demo, scorer, base, labeled[0::2],
-                      load_answer_set(SET, "tune"), cross=True)  # fmt: skip
+        tune = _asked(
+            rtqa_index, demo, scorer, base, labeled[0::2], load_answer_set(SET, "tune"), cross=True
+        )
         fitted = _fit(base, tune, args)
-        test = _asked(rtqa_index, demo, scorer, base, labeled[1::2],
-                      load_answer_set(SET, "test"), cross=False)  # fmt: skip
+        test = _asked(
+            rtqa_index, demo, scorer, base, labeled[1::2], load_answer_set(SET, "test"), cross=False
+        )
         demo.close()
     rtqa_index.close()
-    report = {"features": FEATURES, "questions": sum(len(g) for g in tune.values()),
-              "policy": asdict(fitted)}  # fmt: skip
+    report = {
+        "features": FEATURES,
+        "questions": sum(len(g) for g in tune.values()),
+        "policy": asdict(fitted),
+    }
     for name, groups in (("tune", tune), ("test", test)):
         report[name] = {group: summary(fitted, asked) for group, asked in groups.items()}
         report[f"{name}_before"] = {group: summary(base, asked) for group, asked in groups.items()}

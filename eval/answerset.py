@@ -69,7 +69,7 @@ def load_answer_set(path: str | Path, split: str | None = None) -> list[AnswerQu
                     tuple(record.get("answers") or ()),
                     parse_date(record.get("as_of")),
                     _split(record.get("split", "test")),
-                )  # fmt: skip
+                )
             )
         except (ValueError, KeyError, TypeError) as error:
             raise DatasetError(f"{path}:{number}: {error}") from None
@@ -99,9 +99,10 @@ def score_answer_set(
     misses = [q.question_id for q in answerable if q not in hits]
     misses += [q.question_id for q in unanswerable if q not in refused]
     result = AnswerSetResult(
-        len(answerable), len(unanswerable),
+        len(answerable),
+        len(unanswerable),
         len(hits) / len(answerable) if answerable else 0.0,
         len(refused) / len(unanswerable) if unanswerable else 0.0,
         tuple(misses),
-    )  # fmt: skip
+    )
     return result, answers

@@ -131,7 +131,7 @@ def _load_beir(root: Path) -> Dataset:
             _answers(r),
             (),
             *_choices(r),
-        )  # fmt: skip
+        )
         for _, r in query_rows
     )
     qrels = _load_qrels(root / "qrels" / "test.tsv", corpus_ids, {q.query_id for q in queries})
@@ -172,8 +172,9 @@ def _demo() -> Dataset:
     from index.corpus import demo_corpus_dir
 
     path = Path(str(files("eval") / "demo_questions.jsonl"))
-    return Dataset(DEMO, path.parent, "evidence", _evidence_queries(path),
-                   (str(demo_corpus_dir()),))  # fmt: skip
+    return Dataset(
+        DEMO, path.parent, "evidence", _evidence_queries(path), (str(demo_corpus_dir()),)
+    )
 
 
 def _load_evidence(root: Path) -> Dataset:
@@ -198,7 +199,7 @@ def _evidence_queries(path: Path) -> tuple[Query, ...]:
                 parse_date(record.get("date")),
                 _answers(record),
                 tuple(str(e) for e in evidence),
-            )  # fmt: skip
+            )
         )
     ids = [q.query_id for q in queries]
     if len(set(ids)) != len(ids):

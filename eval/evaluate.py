@@ -55,16 +55,34 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
     results = []
     for mode in modes:
         began = time.perf_counter()
-        runs = run_mode(index, queries, mode, retrieval, as_of, options.answers,
-                        options.answering, options.diversify, options.question_dates)  # fmt: skip
+        runs = run_mode(
+            index,
+            queries,
+            mode,
+            retrieval,
+            as_of,
+            options.answers,
+            options.answering,
+            options.diversify,
+            options.question_dates,
+        )
         query_labels = {q.query_id: labels[q.query_id] for q in queries}
         means, per_query = ir_scores(query_labels, runs, mode, k)
         ranked = {run.query_id: list(run.doc_ids) for run in runs}
-        result = ModeResult(mode, means, per_query, answer_scores(queries, runs),
-                            time.perf_counter() - began, ranked)  # fmt: skip
+        result = ModeResult(
+            mode,
+            means,
+            per_query,
+            answer_scores(queries, runs),
+            time.perf_counter() - began,
+            ranked,
+        )
         results.append(result)
-        print(f"newsdesk eval: {mode}: {len(runs)} queries in {result.seconds:.0f} s",
-              file=sys.stderr, flush=True)  # fmt: skip
+        print(
+            f"newsdesk eval: {mode}: {len(runs)} queries in {result.seconds:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     embedder = index.embedder
     questions = {"backend": embedder.query_backend, "precision": embedder.question_precision}
     index.close()
@@ -81,8 +99,15 @@ def evaluate_dataset(dataset_dir: str | Path, options: EvalOptions | None = None
         "limit": limit,
     }
     comparisons = _comparisons(results, options.baseline_report)
-    return EvalReport(dataset.name, dataset.layout, len(queries), configuration, results,
-                      comparisons, round(build_seconds, 1))  # fmt: skip
+    return EvalReport(
+        dataset.name,
+        dataset.layout,
+        len(queries),
+        configuration,
+        results,
+        comparisons,
+        round(build_seconds, 1),
+    )
 
 
 def _answer_configuration(policy: AnswerPolicy) -> dict:

@@ -10,8 +10,15 @@ from eval.datasets import Query
 from eval.runner import QueryRun
 from index.ids import normalize_text
 
-IR_METRICS = ("ndcg@10", "mrr@10", "recall@10", "recall@100", "hit_rate@1", "hit_rate@5",
-              "hit_rate@10")  # fmt: skip
+IR_METRICS = (
+    "ndcg@10",
+    "mrr@10",
+    "recall@10",
+    "recall@100",
+    "hit_rate@1",
+    "hit_rate@5",
+    "hit_rate@10",
+)
 CURVE_KS = (1, 2, 3, 5, 10, 20, 30, 50, 100)
 TOP_K_ACCURACY = (1, 5, 10)
 

@@ -18,8 +18,13 @@ def table_metrics(k: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-ANSWER_METRICS = ("answer_in_top1", "answer_in_top5", "answer_in_top10", "answer_in_extract",
-                  "nothing_found_rate")  # fmt: skip
+ANSWER_METRICS = (
+    "answer_in_top1",
+    "answer_in_top5",
+    "answer_in_top10",
+    "answer_in_extract",
+    "nothing_found_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -79,16 +84,22 @@ def markdown(report: EvalReport) -> str:
         cells = " | ".join(f"{result.means[m]:.3f}" for m in metrics)
         lines.append(f"| {result.mode} | {cells} | {result.seconds:.1f} |")
     if any(result.answers for result in report.modes):
-        lines += ["", "| mode | " + " | ".join(ANSWER_METRICS) + " |",
-                  "|---" * (len(ANSWER_METRICS) + 1) + "|"]  # fmt: skip
+        lines += [
+            "",
+            "| mode | " + " | ".join(ANSWER_METRICS) + " |",
+            "|---" * (len(ANSWER_METRICS) + 1) + "|",
+        ]
         for result in report.modes:
             cells = " | ".join(
                 f"{result.answers[m]:.3f}" if m in result.answers else "–" for m in ANSWER_METRICS
             )
             lines.append(f"| {result.mode} | {cells} |")
     if report.comparisons:
-        lines += ["", "| comparison (paired t-test) | baseline | candidate | p | significant |",
-                  "|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            "| comparison (paired t-test) | baseline | candidate | p | significant |",
+            "|---|---|---|---|---|",
+        ]
         for c in report.comparisons:
             lines.append(
                 f"| {c.metric}: {c.candidate} vs {c.baseline} | {c.baseline_mean:.3f} | "
@@ -120,7 +131,7 @@ def write_report(report: EvalReport, out: Path) -> dict[str, Path]:
         "modes": {
             r.mode: {"metrics": r.means, "answers": r.answers, "seconds": r.seconds}
             for r in report.modes
-        },  # fmt: skip
+        },
         "per_query": {r.mode: r.per_query for r in report.modes},
         "comparisons": [asdict(c) for c in report.comparisons],
     }
@@ -128,8 +139,12 @@ def write_report(report: EvalReport, out: Path) -> dict[str, Path]:
     with open(paths["per_query"], "w") as handle:
         for result in report.modes:
             for query_id, scores in result.per_query.items():
-                row = {"mode": result.mode, "query_id": query_id, **scores,
-                       "ranked": result.ranked.get(query_id, [])[:10]}  # fmt: skip
+                row = {
+                    "mode": result.mode,
+                    "query_id": query_id,
+                    **scores,
+                    "ranked": result.ranked.get(query_id, [])[:10],
+                }
                 handle.write(json.dumps(row) + "\n")
     _plot(report, paths["plot"])
     return paths
@@ -143,8 +158,9 @@ def _plot(report: EvalReport, path: Path) -> None:
 
     figure, axes = pyplot.subplots(figsize=(7, 4.5), dpi=110)
     for result in report.modes:
-        axes.plot(CURVE_KS, [result.means[f"recall@{k}"] for k in CURVE_KS], marker="o",
-                  label=result.mode)  # fmt: skip
+        axes.plot(
+            CURVE_KS, [result.means[f"recall@{k}"] for k in CURVE_KS], marker="o", label=result.mode
+        )
     axes.set_xscale("log")
     axes.set_xticks(CURVE_KS, [str(k) for k in CURVE_KS])
     axes.set_xlabel("k (documents)")

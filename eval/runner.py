@@ -12,7 +12,7 @@ from search.answer import Answerer
 from search.answering.policy import AnswerPolicy
 from search.plan import SearchPlan, make_plan
 from search.retriever import RetrievalConfig, Retriever
-from search.types import MODES, end_of_day
+from search.types import MODES, Mode, SearchRequest, end_of_day
 
 # The search modes, and fusion of chunk rankings for comparison with the default.
 EVAL_MODES = (*MODES, "rrf", "weighted")
@@ -43,13 +43,22 @@ def _retriever(index: NewsIndex, mode: str, config: RetrievalConfig) -> tuple[Re
     return Retriever(index, config), mode
 
 
-def _plan(query: Query, as_of: bool, diversify: bool, question_dates: bool = True) -> SearchPlan:
+def _plan(
+    query: Query,
+    as_of: bool,
+    diversify: bool,
+    question_dates: bool = True,
+    mode: Mode = "hybrid",
+) -> SearchPlan:
     """As of the query's date (reports after it left out, recent ones favoured, the
     question's own dates applied), or the question as written."""
     if as_of and query.date is not None:
         moment = end_of_day(query.date)
-        return make_plan(query.text, None, moment, question_dates, diversify)
-    return SearchPlan(query.text, None, None, diversify=diversify)
+        request = SearchRequest(
+            query.text, 5, mode, None, moment, question_dates=question_dates, diversify=diversify
+        )
+        return make_plan(request)
+    return SearchPlan(query.text, diversify=diversify, mode=mode)
 
 
 def run_mode(
@@ -71,7 +80,7 @@ def run_mode(
             retriever,
             answerer,
             search_mode,
-            _plan(query, as_of, diversify, question_dates),
+            _plan(query, as_of, diversify, question_dates, search_mode),
             with_answers,
         )
         for query in queries
@@ -81,9 +90,9 @@ def run_mode(
 def _run(query, retriever, answerer, search_mode, plan, with_answers) -> QueryRun:
     # One result per document, ranked by its best chunk; near-duplicates stay separate
     # documents here because the labels judge each one.
-    ranking = retriever.rank_plan(plan, DOC_DEPTH, search_mode)
+    ranking = retriever.rank_plan(plan, DOC_DEPTH)
     documents = retriever.passages(ranking, DOC_DEPTH, collapse=True, merge_near_duplicates=False)
-    answer = answerer.ask(query.text, 5, search_mode, plan=plan) if with_answers else None
+    answer = answerer.ask(plan) if with_answers else None
     texts = tuple(p.text for p in documents[:10])
     answer_text = " ".join(s.text for s in answer.sentences) if answer else None
     phrase = answer.sentences[0].phrase if answer and answer.sentences else None

@@ -102,12 +102,14 @@ def generic_reason_share(stories: list[Story], common_words: set[str]) -> float:
     if not items:
         return 0.0
     generic = sum(
-        1 for item in items
+        1
+        for item in items
         if (terms := reason_terms(item.reason))
         and all(is_generic_term(t, common_words) for t in terms)
-        and not item.reason.startswith(("same story", "close in content", "The only report",
-                                        "the report you picked"))
-    )  # fmt: skip
+        and not item.reason.startswith(
+            ("same story", "close in content", "The only report", "the report you picked")
+        )
+    )
     return generic / len(items)
 
 

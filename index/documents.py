@@ -71,9 +71,14 @@ class Document:
 
     def summary(self) -> DocumentSummary:
         return DocumentSummary(
-            self.doc_id, self.title, self.source, self.authors, self.published, self.url,
+            self.doc_id,
+            self.title,
+            self.source,
+            self.authors,
+            self.published,
+            self.url,
             self.credits,
-        )  # fmt: skip
+        )
 
 
 @dataclass(frozen=True)

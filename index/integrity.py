@@ -44,8 +44,10 @@ def _generation_problems(index_dir: Path, chunk_ids: list[str], revision: int) -
     rows = json.loads((folder / "rows.json").read_text())["chunk_ids"]
     found = []
     if manifest.store_revision != revision:
-        found.append(f"{folder.name}: built at store revision {manifest.store_revision}, "
-                     f"store is at {revision}")  # fmt: skip
+        found.append(
+            f"{folder.name}: built at store revision {manifest.store_revision}, "
+            f"store is at {revision}"
+        )
     elif sorted(rows) != sorted(chunk_ids):
         found.append(f"{folder.name}: {len(rows)} rows for {len(chunk_ids)} stored chunks")
     vectors = np.load(folder / "vectors.npy", mmap_mode="r")

@@ -83,9 +83,16 @@ class NewsIndex:
         self._chunker: Chunker | None = None
         self._embedder: Embedder | None = None
         self._loaded: Generation | None = None
-        self._builder = GenerationBuilder(self.dir, self.store, lambda: self.chunker,
-                                          lambda: self.embedder, self.cache_path,
-                                          self.bm25_params, progress, cluster)  # fmt: skip
+        self._builder = GenerationBuilder(
+            self.dir,
+            self.store,
+            lambda: self.chunker,
+            lambda: self.embedder,
+            self.cache_path,
+            self.bm25_params,
+            progress,
+            cluster,
+        )
 
     def close(self) -> None:
         if self._loaded is not None:
@@ -197,16 +204,21 @@ class NewsIndex:
     def _refuse_read_only(self) -> None:
         """Before reading a single source: a write would fail at the end otherwise."""
         if self.store.read_only:
-            raise StoreError(f"{self.dir}: the index folder is read-only here; "
-                             "it can be searched but not changed")  # fmt: skip
+            raise StoreError(
+                f"{self.dir}: the index folder is read-only here; "
+                "it can be searched but not changed"
+            )
 
     def _announce(self) -> None:
         """On the command line (progress on stderr), what the live generation covers."""
         manifest = live_manifest(self.dir)
         if self.progress is True and manifest is not None:
             embedded = manifest.chunks - manifest.pending_chunks
-            print(f"searchable: {manifest.chunks:,} passages by their words, {embedded:,} "
-                  "by meaning", file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"searchable: {manifest.chunks:,} passages by their words, {embedded:,} by meaning",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def _embedding_texts(self, prepared: Sequence[Prepared]) -> list[str]:
         tokenizer, header_tokens = self.chunker.tokenizer, self.chunker.config.header_tokens
@@ -287,9 +299,16 @@ class NewsIndex:
                     raise
             name = current_name(self.dir)
         if loaded is None or loaded.name != name:
-            self._loaded = load_generation(self.dir, name, self.model, lambda: self.embedder,
-                                           cluster=self.cluster)  # fmt: skip
+            self._loaded = load_generation(
+                self.dir, name, self.model, lambda: self.embedder, load_sharded=self._load_sharded
+            )
         return self._loaded
+
+    def _load_sharded(self, folder: Path, manifest: Manifest, embedder) -> Generation:
+        """A sharded generation: served by the cluster's actors, or whole here."""
+        from index.shards.generation import ShardedGeneration
+
+        return ShardedGeneration.load(folder, manifest, embedder, self.cluster)
 
     def _stale(self, revision: int | None) -> bool:
         return self.rebuild_stale and revision != self.store.revision

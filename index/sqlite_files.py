@@ -24,8 +24,9 @@ def connect_read_only(path: Path, timeout_s: float) -> sqlite3.Connection:
     here, and a clean close left no write-ahead log behind)."""
     uri = "file:" + pathname2url(str(Path(path).resolve()))
     for query in ("?mode=ro", "?mode=ro&immutable=1"):
-        db = sqlite3.connect(uri + query, uri=True, timeout=timeout_s, isolation_level=None,
-                             check_same_thread=False)  # fmt: skip
+        db = sqlite3.connect(
+            uri + query, uri=True, timeout=timeout_s, isolation_level=None, check_same_thread=False
+        )
         try:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return db

@@ -19,10 +19,10 @@ from search.answering.features import span_features
 from search.answering.phrase import answer_phrase
 from search.answering.policy import AnswerPolicy
 from search.answering.scorer import LazyScorer, Scorer
-from search.plan import SearchPlan, make_plan
+from search.plan import SearchPlan
 from search.question import QuestionProfile, profile
 from search.retriever import Ranking, Retriever
-from search.types import Answer, AnswerSentence, Citation, Filters
+from search.types import Answer, AnswerSentence, Citation
 
 NOT_FOUND = "Nothing in the archive answers this question."
 
@@ -50,20 +50,13 @@ class Answerer:
         self.policy = policy or AnswerPolicy()
         self.scorer = scorer or LazyScorer(self.policy.scorer)
 
-    def ask(
-        self,
-        question: str,
-        k: int = 5,
-        mode: str = "hybrid",
-        filters: Filters | None = None,
-        plan: SearchPlan | None = None,
-    ) -> Answer:
-        """`plan` (search/plan.py) carries time and outlet handling; without one the
-        question is searched as written with `filters`."""
+    def ask(self, plan: SearchPlan) -> Answer:
+        """The answer to the plan's question (search/plan.py: its query, k, mode,
+        filters, time and outlet handling) and its top k passages."""
+        question, k = plan.asked, plan.k
         if not question.strip():
             return Answer(question, False, (), (), (), "Ask a question.")
-        plan = plan or make_plan(question, filters, question_dates=False, diversify=False)
-        ranking = self.retriever.rank_plan(plan, max(k, self.policy.chunks * 4), mode)
+        ranking = self.retriever.rank_plan(plan, max(k, self.policy.chunks * 4))
         passages = tuple(self.retriever.passages(ranking, max(k, 1)))
         judgement = self.judgement(plan, ranking)
         if not judgement.chosen:
@@ -72,8 +65,17 @@ class Answerer:
         for number, judged in enumerate(judgement.chosen, start=1):
             unit = judged.span.unit
             phrase = answer_phrase(judgement.question, unit) if number == 1 else None
-            citations.append(Citation(number, unit.passage, unit.start, unit.end, unit.text,
-                                      phrase, round(judged.probability, 4)))  # fmt: skip
+            citations.append(
+                Citation(
+                    number,
+                    unit.passage,
+                    unit.start,
+                    unit.end,
+                    unit.text,
+                    phrase,
+                    round(judged.probability, 4),
+                )
+            )
         sentences = tuple(
             AnswerSentence(
                 c.text, c.number, c.passage.published, c.passage.source, c.phrase, c.start
@@ -86,8 +88,14 @@ class Answerer:
         """Every candidate span of the ranking scored and judged, and the chosen ones."""
         question = profile(plan.query)
         policy = self.policy
-        spans = candidates(self.retriever, ranking, policy.chunks, policy.per_document,
-                           policy.min_words, policy.teaser_words)  # fmt: skip
+        spans = candidates(
+            self.retriever,
+            ranking,
+            policy.chunks,
+            policy.per_document,
+            policy.min_words,
+            policy.teaser_words,
+        )
         if not spans or not question.terms:
             return Judgement(question, (), ())
         logits = self.scorer.score(plan.query, [s.scored_text for s in spans])

@@ -10,31 +10,41 @@ for sentence in answer.sentences:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from index.archive.store import DB_NAME
 from index.batch import IngestReport
-from index.derived.embedding import Progress
+from index.corpus import demo_corpus_dir
+from index.dates import parse_date
+from index.derived.embedding import (
+    Progress,
+    limit_search_threads,
+    limit_threads,
+    query_threads,
+)
 from index.documents import Document, DocumentSummary
 from index.errors import NotFound
-from index.ingest.loaders.common import clean_string
+from index.ingest.fetching import is_url
 from index.ingest.pipeline import SourceResult, guarded_parse, load_source, load_sources
 from index.ingest.reading import RawSource
 from index.newsindex import NewsIndex
 from index.shards.cluster import Cluster, RayOptions
+from index.text.cleaning import clean_string
 from search.answer import Answerer
 from search.answering.policy import AnswerPolicy
 from search.answering.scorer import Scorer
 from search.filtercheck import FilterCheck
-from search.plan import make_plan
+from search.highlight import matching_words
+from search.plan import SearchPlan, make_plan
 from search.related import RelatedConfig, RelatedFinder
 from search.retriever import RetrievalConfig, Retriever
 from search.stories.book import StoryBook
 from search.stories.links import LinkConfig
 from search.stories.view import build_story, matching_story_ids
-from search.types import Answer, Coverage, Filters, Mode, Passage, Story
+from search.types import Answer, Coverage, Filters, Passage, SearchRequest, Story
 
 MAX_K = 100
 MAX_QUERY_CHARS = 4_000
@@ -110,44 +120,28 @@ class Newsdesk:
         self.book.refresh()
         return removed
 
-    def search(
-        self,
-        query: str,
-        k: int = 5,
-        mode: Mode = "hybrid",
-        filters: Filters | None = None,
-        *,
-        as_of: datetime | None = None,
-        question_dates: bool = True,
-        diversify: bool = True,
-    ) -> list[Passage]:
-        """The top k passages, one per document; time and outlets as in `ask`."""
-        self.filter_check.check(filters)
-        plan = make_plan(check_query(query, k), filters, as_of, question_dates, diversify)
-        ranking = self.retriever.rank_plan(plan, k, mode)
-        return self.retriever.passages(ranking, k)
+    def search(self, query: str | SearchRequest, **options: Any) -> list[Passage]:
+        """The top k passages, one per document. `query`: a SearchRequest, or its text
+        with the request's fields as keywords (k, mode, filters, as_of, question_dates,
+        diversify; search/types.py)."""
+        plan = self._plan(query, options)
+        return self.retriever.passages(self.retriever.rank_plan(plan), plan.k)
 
-    def ask(
-        self,
-        question: str,
-        k: int = 5,
-        mode: Mode = "hybrid",
-        filters: Filters | None = None,
-        *,
-        as_of: datetime | None = None,
-        question_dates: bool = True,
-        diversify: bool = True,
-    ) -> Answer:
-        """A cited answer and the top k passages. `as_of`: answer as of that moment
-        (later reports left out; relative dates count from it; default now).
-        `question_dates`: apply the time the question names ("in May 2020", "latest";
-        the applied frame is `answer.timeframe`). `diversify`: spread the top results
-        over outlets. An outlet or author filter that matches nothing raises NoMatch
-        with the nearest names."""
-        question = check_query(question, k)
-        self.filter_check.check(filters)
-        plan = make_plan(question, filters, as_of, question_dates, diversify)
-        return self.answerer.ask(question, k, mode, plan=plan)
+    def ask(self, question: str | SearchRequest, **options: Any) -> Answer:
+        """A cited answer and the top k passages; `question` and `options` as in
+        `search` (the time the question named, applied, is `answer.timeframe`). An
+        outlet or author filter that matches nothing raises NoMatch with the nearest
+        names."""
+        return self.answerer.ask(self._plan(question, options))
+
+    def _plan(self, query: str | SearchRequest, options: dict[str, Any]) -> SearchPlan:
+        request = (
+            replace(query, **options) if isinstance(query, SearchRequest)
+            else SearchRequest(query, **options)
+        )  # fmt: skip
+        request = replace(request, text=check_query(request.text, request.k))
+        self.filter_check.check(request.filters)
+        return make_plan(request)
 
     def related(
         self,
@@ -241,6 +235,37 @@ class Newsdesk:
 
         return stop_local_cluster()
 
+    # Helpers the interfaces need, so that they never reach into the rooms.
+
+    @staticmethod
+    def demo_corpus() -> Path:
+        """The bundled demo corpus's folder."""
+        return demo_corpus_dir()
+
+    @staticmethod
+    def is_url(text: str) -> bool:
+        """Whether `text` is an http(s) URL (a target to fetch, not a path or an id)."""
+        return is_url(text)
+
+    @staticmethod
+    def parse_date(text: str | None) -> datetime | None:
+        """A date a person typed ("2020-05-18", "18 May 2020") in UTC; None when it is
+        empty or not a date."""
+        return parse_date(text, plausible=False)
+
+    @staticmethod
+    def one_thread_per_question(search_only: bool = False) -> None:
+        """Keep a question's path on one thread (NEWSDESK_QUERY_THREADS to change it),
+        so a writer beside it on the same cores does not make it wait; `search_only`
+        limits the search libraries and leaves torch alone (docs/benchmarks.md)."""
+        threads = query_threads()
+        (limit_search_threads if search_only else limit_threads)(threads)
+
+    @staticmethod
+    def matching_words(text: str, query: str) -> list[tuple[int, int]]:
+        """(start, end) of each word of `text` the query matches by its terms."""
+        return matching_words(text, query)
+
     @staticmethod
     def load_url(url: str) -> SourceResult:
         """An http(s) URL's documents, fetched under the address policy."""
@@ -284,6 +309,20 @@ class Newsdesk:
     def documents(self) -> Iterator[Document]:
         """Every document with its text, newest first."""
         return self.index.store.documents()
+
+    def document(self, doc_id: str) -> Document | None:
+        """One stored document with its text; None when there is none by that id."""
+        return self.index.document(doc_id)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.index.dir
+
+    def story_of_each(self) -> dict[str, str]:
+        """doc_id → story_id for every document the stories book holds (brought up to
+        date first): the archive's grouping, as evaluations score it."""
+        self.book.refresh()
+        return {d: s for s in self.book.story_ids() for d in self.book.members(s)}
 
     def chunk_count(self, doc_id: str) -> int:
         return len(self.index.store.chunks(doc_id))

@@ -43,8 +43,10 @@ def by_source(
         queues.setdefault(_outlet(datelines.get(d), d), []).append(place)
     for places in queues.values():
         places.sort(key=lambda place: (-score[place], place))
-    heap = [(-_value(score[places[0]], decay, 0), places[0], outlet, 0)
-            for outlet, places in queues.items()]  # fmt: skip
+    heap = [
+        (-_value(score[places[0]], decay, 0), places[0], outlet, 0)
+        for outlet, places in queues.items()
+    ]
     heapq.heapify(heap)
     chosen: list[str] = []
     while heap:

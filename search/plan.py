@@ -6,33 +6,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from search.timeframe import TimeFrame, read_timeframe
-from search.types import Filters, end_of_day
+from search.timeframe import read_timeframe
+from search.types import Filters, Mode, SearchRequest, TimeFrame, end_of_day
 
 
 @dataclass(frozen=True)
 class SearchPlan:
     """`query`: what retrieval reads (the question without its time words);
     `timeframe`: the question's own time, applied (None when it named none or it was
-    switched off); `as_of`: the moment asked from (recency counts back from it)."""
+    switched off); `as_of`: the moment asked from (recency counts back from it);
+    `k` and `mode` as asked; `question`: the question as asked (default: `query`)."""
 
     query: str
-    filters: Filters | None
-    as_of: datetime | None
+    filters: Filters | None = None
+    as_of: datetime | None = None
     latest: bool = False
     diversify: bool = True
     timeframe: TimeFrame | None = None
+    k: int = 5
+    mode: Mode = "hybrid"
+    question: str = ""
+
+    @property
+    def asked(self) -> str:
+        return self.question or self.query
 
 
-def make_plan(
-    question: str,
-    filters: Filters | None = None,
-    as_of: datetime | None = None,
-    question_dates: bool = True,
-    diversify: bool = True,
-) -> SearchPlan:
+def make_plan(request: SearchRequest) -> SearchPlan:
     """An `as_of` given also leaves out reports published after it; without one, now
     is the moment relative dates ("last year") count from."""
+    question, filters, as_of = request.text, request.filters, request.as_of
+    question_dates, diversify = request.question_dates, request.diversify
     given = as_of is not None
     moment = _utc(as_of) if given else datetime.now(UTC)
     filters = filters or Filters()
@@ -48,9 +52,16 @@ def make_plan(
             filters = narrowed
     query = _without(question, frame.phrase.split(" · ")) if frame else question
     return SearchPlan(
-        query, filters if filters.active else None, moment, bool(frame and frame.latest),
-        diversify, frame,
-    )  # fmt: skip
+        query,
+        filters if filters.active else None,
+        moment,
+        bool(frame and frame.latest),
+        diversify,
+        frame,
+        request.k,
+        request.mode,
+        question,
+    )
 
 
 def _utc(moment: datetime) -> datetime:

@@ -57,7 +57,7 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"^(?:which\b|what (?:is|are|was|were) (?:the )?names?\b"
             r"|what \w+ (?:did|does|do|is|are|was|were|has|have)\b|what is .* called\b)",
         ),
-    )  # fmt: skip
+    )
 )
 # A name: a capitalised word (or an all-caps acronym, or one with digits) that does not
 # open the question; a number: digits.
@@ -75,9 +75,11 @@ _QUESTION_WORDS = frozenset(
 
 # Words that shape a question rather than say what it is about.
 _FORM_WORDS = frozenset(
-    analyze("much many long old large big name names called call happen happened latest "
-            "recent recently newest news according")
-)  # fmt: skip
+    analyze(
+        "much many long old large big name names called call happen happened latest "
+        "recent recently newest news according"
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,10 @@ def newest_first(
     floor = top * recency.latest_floor if top > 0 else top
     pool = list(best)[: recency.latest_pool]
     dated = [
-        d for d in pool
+        d
+        for d in pool
         if best[d] >= floor and datelines.get(d) and datelines[d].published is not None
-    ]  # fmt: skip
+    ]
     dated.sort(key=lambda d: (-_utc(datelines[d].published).timestamp(), -best[d], d))
     place = {doc_id: index for index, doc_id in enumerate(dated)}
     front = [row for row in ordered if doc_of(row) in place]

@@ -70,8 +70,9 @@ class RelatedFinder:
         self.book.refresh(generation)
         report = self.book.report(doc_id)
         if report is None:  # stored after the served generation was built
-            report = Report(doc_id, "", subject.published,
-                            profile(doc_id, subject.title, subject.text))  # fmt: skip
+            report = Report(
+                doc_id, "", subject.published, profile(doc_id, subject.title, subject.text)
+            )
         excluded = {doc_id} | {other for other, _ in self.index.store.near_duplicates(doc_id)}
         dense = [d for d, _ in generation.document_neighbours(doc_id, self.config.depth)]
         own = [m for m in self.book.members(report.story_id) if m not in excluded]
@@ -109,13 +110,13 @@ class RelatedFinder:
             names = vector_cosine(mine, self.book.names_vector(doc_id))
             link = content_link(cosines[doc_id], names, self.book.config)
             if report.doc_id:
-                link *= time_factor(days_apart(report.published, other.published),
-                                    self.book.config)  # fmt: skip
+                link *= time_factor(days_apart(report.published, other.published), self.book.config)
             terms = tuple(shared_terms(report.profile, other.profile, self.book.stats))
             alike = cosines[doc_id] >= self.book.config.alike_cosine
             if doc_id in own or (link >= self.book.config.related_floor and (terms or alike)):
-                found.append(_Candidate(doc_id, link, terms,
-                                        "same story" if doc_id in own else ALIKE))  # fmt: skip
+                found.append(
+                    _Candidate(doc_id, link, terms, "same story" if doc_id in own else ALIKE)
+                )
         found.sort(key=lambda c: (c.doc_id not in own, -c.link, c.doc_id))
         chosen = found[: k or self.config.k]
         if any(c.doc_id in own for c in chosen) and self.book.report(report.doc_id):
@@ -128,9 +129,10 @@ class RelatedFinder:
         for candidate in chosen:
             groups.setdefault(self.book.report(candidate.doc_id).story_id, []).append(candidate)
         return [
-            story for story_id, members in groups.items()
+            story
+            for story_id, members in groups.items()
             if (story := self._story(generation, report, story_id, members)) is not None
-        ]  # fmt: skip
+        ]
 
     def _story(self, generation, report: Report, story_id: str, members) -> Story | None:
         store = self.index.store
@@ -144,14 +146,19 @@ class RelatedFinder:
             candidate = by_id[document.doc_id]
             gap = calendar_days_apart(report.published, document.published)
             others = (store.get(o) for o, _ in store.near_duplicates(document.doc_id))
-            items.append(RelatedItem(
-                document=document.summary(),
-                score=round(candidate.link, 4),
-                reason=(PICKED if document.doc_id == report.doc_id
-                        else reason_text(candidate.terms, gap, candidate.fallback)),
-                also_in=tuple(o.summary() for o in others if o is not None),
-                adds=contribution,
-            ))  # fmt: skip
+            items.append(
+                RelatedItem(
+                    document=document.summary(),
+                    score=round(candidate.link, 4),
+                    reason=(
+                        PICKED
+                        if document.doc_id == report.doc_id
+                        else reason_text(candidate.terms, gap, candidate.fallback)
+                    ),
+                    also_in=tuple(o.summary() for o in others if o is not None),
+                    adds=contribution,
+                )
+            )
         members_all = self.book.members(story_id)
         whole = store.summaries(members_all)  # one read, no texts: the label needs titles
         return Story(

@@ -83,9 +83,14 @@ class Retriever:
         if not ranking.ordered or k <= 0:
             return []
         return collapse_ranking(
-            self.index.store, ranking.generation, ranking.ordered, ranking.scores, k,
-            collapse, merge_near_duplicates,
-        )  # fmt: skip
+            self.index.store,
+            ranking.generation,
+            ranking.ordered,
+            ranking.scores,
+            k,
+            collapse,
+            merge_near_duplicates,
+        )
 
     def rank(
         self,
@@ -131,13 +136,18 @@ class Retriever:
             )
         return Ranking(generation, tuple(ordered), fused, _places(bm25), _places(dense))
 
-    def rank_plan(self, plan: SearchPlan, k: int, mode: Mode = "hybrid") -> Ranking:
-        """`rank` with a question's plan (search/plan.py): its query, filters and time
-        and outlet handling."""
+    def rank_plan(self, plan: SearchPlan, depth: int | None = None) -> Ranking:
+        """`rank` with a question's plan (search/plan.py): its query, mode, filters and
+        time and outlet handling, for `depth` results (default: the plan's k)."""
         return self.rank(
-            plan.query, k, mode, plan.filters,
-            as_of=plan.as_of, latest=plan.latest, diversify=plan.diversify,
-        )  # fmt: skip
+            plan.query,
+            depth or plan.k,
+            plan.mode,
+            plan.filters,
+            as_of=plan.as_of,
+            latest=plan.latest,
+            diversify=plan.diversify,
+        )
 
     def _datelines(self, generation: Generation, rows) -> dict:
         """doc_id → Dateline of the documents of `rows` (one read of the store)."""

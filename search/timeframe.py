@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from search.types import end_of_day
+from search.types import TimeFrame, end_of_day
 
 GRACE = timedelta(days=62)
 WEEK_DAYS = 9
 _COUNT = dict(
-    zip("a an one two three four five six seven eight nine ten twelve few several".split(),
-        (1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 3, 3), strict=True)
-)  # fmt: skip
+    zip(
+        "a an one two three four five six seven eight nine ten twelve few several".split(),
+        (1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 3, 3),
+        strict=True,
+    )
+)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -35,33 +37,32 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _WHEN = rf"(?:{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?|{_MONTH}(?:\s+{_DAY})?(?:,?\s+{_YEAR})?|{_YEAR})"
 _LATEST = re.compile(
     r"\b(?:latest|most recent(?:ly)?|newest|recent(?:ly)?|up to date|so far|currently"
-    r"|right now|these days|lately)\b", re.IGNORECASE)  # fmt: skip
+    r"|right now|these days|lately)\b",
+    re.IGNORECASE,
+)
 _SPAN = re.compile(
     r"\b(?:in|over|during|within)\s+the\s+(?:last|past|previous)\s+(\d+|\w+\s+)?\s*"
-    r"(days?|weeks?|months?|years?)\b", re.IGNORECASE)  # fmt: skip
+    r"(days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
 _AGO = re.compile(
     r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several)\s+"
-    r"(days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE)  # fmt: skip
-_CALENDAR = re.compile(r"\b(last|this|past)\s+(week|month|year)\b|\b(yesterday|today)\b",
-                       re.IGNORECASE)  # fmt: skip
+    r"(days?|weeks?|months?|years?)\s+ago\b",
+    re.IGNORECASE,
+)
+_CALENDAR = re.compile(
+    r"\b(last|this|past)\s+(week|month|year)\b|\b(yesterday|today)\b", re.IGNORECASE
+)
 _ELECTION = re.compile(
     r"\b(before|after|since|ahead of|until)\s+the\s+((?:19|20)\d\d)\s+(?:[\w.]+\s+){0,2}"
-    r"(?:elections?|vote|polls)\b", re.IGNORECASE)  # fmt: skip
+    r"(?:elections?|vote|polls)\b",
+    re.IGNORECASE,
+)
 _NAMED = re.compile(
     rf"\b(in|during|since|after|before|until|till|by|from|on|as of)\s+((?:early|mid|late)-?\s*)?"
-    rf"({_WHEN})(?![\w-])", re.IGNORECASE)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class TimeFrame:
-    """`since`/`until` bound publication (None: open); `latest` asks for the newest
-    reports first; `phrase` is the question's own words; `label` says it in one line."""
-
-    since: datetime | None
-    until: datetime | None
-    latest: bool
-    phrase: str
-    label: str
+    rf"({_WHEN})(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 def read_timeframe(question: str, as_of: datetime) -> TimeFrame | None:
@@ -70,9 +71,11 @@ def read_timeframe(question: str, as_of: datetime) -> TimeFrame | None:
     latest = _LATEST.search(question)
     try:
         bounds = (
-            _election(question) or _span(question, as_of) or _calendar(question, as_of)
+            _election(question)
+            or _span(question, as_of)
+            or _calendar(question, as_of)
             or _named(question, as_of)
-        )  # fmt: skip
+        )
     except (OverflowError, ValueError):
         # "10000 years ago", or "yesterday" as of 0001-01-01: no date to apply.
         return _outside_calendar(latest.group() if latest else "")
@@ -80,8 +83,13 @@ def read_timeframe(question: str, as_of: datetime) -> TimeFrame | None:
         return None
     since, until, phrase = bounds or (None, None, "")
     phrases = [p for p in (phrase, latest.group() if latest else "") if p]
-    return TimeFrame(since, until, latest is not None, " · ".join(phrases),
-                     _label(since, until, latest is not None, phrases))  # fmt: skip
+    return TimeFrame(
+        since,
+        until,
+        latest is not None,
+        " · ".join(phrases),
+        _label(since, until, latest is not None, phrases),
+    )
 
 
 def _outside_calendar(latest: str) -> TimeFrame:
@@ -231,6 +239,9 @@ def _part(start: datetime, end: datetime, part: str) -> tuple[datetime, datetime
 def _parser(as_of: datetime):
     from dateparser.date import DateDataParser
 
-    settings = {"RELATIVE_BASE": as_of.replace(tzinfo=None), "PREFER_DATES_FROM": "current_period",
-                "RETURN_TIME_AS_PERIOD": True}  # fmt: skip
+    settings = {
+        "RELATIVE_BASE": as_of.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "current_period",
+        "RETURN_TIME_AS_PERIOD": True,
+    }
     return DateDataParser(languages=["en"], settings=settings)

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import Literal, get_args
 
 from index.documents import DocumentSummary
 
-if TYPE_CHECKING:
-    from search.timeframe import TimeFrame
+
+@dataclass(frozen=True)
+class TimeFrame:
+    """The time a question names (search/timeframe.py reads it): `since`/`until` bound
+    publication (None: open); `latest` asks for the newest reports first; `phrase` is
+    the question's own words; `label` says it in one line."""
+
+    since: datetime | None
+    until: datetime | None
+    latest: bool
+    phrase: str
+    label: str
+
 
 # How a question is searched: both sides fused, or one side alone.
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -63,6 +74,25 @@ def end_of_day(moment: datetime) -> datetime:
 # A document named briefly (where else a story ran, what a result relates to): the
 # index's metadata record, without the text.
 DocRef = DocumentSummary
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One question and how to search it, as `Newsdesk.search` and `ask` take it.
+
+    `k`: results wanted (1 to 100); `mode`: both sides fused ("hybrid") or one alone;
+    `filters`: dates, outlets, authors; `as_of`: search as of that moment (later reports
+    left out, relative dates count from it; default now); `question_dates`: apply the
+    time the question names ("in May 2020", "latest"); `diversify`: spread the top
+    results over outlets."""
+
+    text: str
+    k: int = 5
+    mode: Mode = "hybrid"
+    filters: Filters | None = None
+    as_of: datetime | None = None
+    question_dates: bool = True
+    diversify: bool = True
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,43 @@ from index.corpus import demo_corpus_dir
 from index.text.chunking import Chunker
 from index.text.tokenizer import WordPieceTokenizer
 
+# What each test lane may start (pyproject.toml registers the markers). A test that
+# loads a model, drives Chromium or starts Ray carries the marker; the fast lane
+# (`-m "not model and not browser and not ray"`) fails any test that does so unmarked.
+LANE_ENTRY_POINTS = {
+    "model": [
+        ("index.derived.embedding", "Embedder", "_documents_model"),
+        ("index.derived.embedding", "Embedder", "_questions_model"),
+        ("index.derived.bert_onnx", None, "_session"),
+        ("index.derived.cross_encoder", "OnnxCrossEncoder", "__init__"),
+        ("index.derived.cross_encoder", "SentenceTransformersCrossEncoder", "__init__"),
+        ("search.stories.entities", None, "_pipeline"),
+    ],
+    "ray": [("index.shards.cluster", "Cluster", "_init")],
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    expression = config.getoption("markexpr") or ""
+    for lane, entry_points in LANE_ENTRY_POINTS.items():
+        if f"not {lane}" in expression:
+            for module, owner, name in entry_points:
+                _forbid(lane, module, owner, name)
+
+
+def _forbid(lane: str, module: str, owner: str | None, name: str) -> None:
+    import importlib
+
+    target = importlib.import_module(module)
+    target = getattr(target, owner) if owner else target
+
+    def refused(*args, **kwargs):
+        raise RuntimeError(
+            f"this test starts the {lane} lane ({module}.{name}): mark it @pytest.mark.{lane}"
+        )
+
+    setattr(target, name, refused)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def question_graphs(tmp_path_factory) -> Path:

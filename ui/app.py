@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from index.dates import parse_date
 from index.errors import NewsdeskError, NotFound
+from search.desk import Newsdesk
 from search.types import Filters
 from ui import charts, library
 from ui.charts import CHART_CSS
@@ -25,8 +25,8 @@ NO_STORIES = "No stories of two or more reports in the archive for these filters
 
 def parse_filters(since: str, until: str, outlets, authors) -> Filters:
     """Filters from the form; a date-only `until` includes that whole day."""
-    start = parse_date(since, plausible=False) if since and since.strip() else None
-    end = parse_date(until, plausible=False) if until and until.strip() else None
+    start = Newsdesk.parse_date(since) if since and since.strip() else None
+    end = Newsdesk.parse_date(until) if until and until.strip() else None
     for label, raw, value in (("from", since, start), ("until", until, end)):
         if raw and raw.strip() and value is None:
             raise ValueError(f"'{raw}' is not a date for “{label}” (try 2020-05-18)")
@@ -48,7 +48,7 @@ def parse_as_of(text: str):
     """The form's "as of" date (None when empty); ValueError naming a bad one."""
     if not text or not text.strip():
         return None
-    value = parse_date(text, plausible=False)
+    value = Newsdesk.parse_date(text)
     if value is None:
         raise ValueError(f"'{text}' is not a date for “as of” (try 2020-05-18)")
     return value
@@ -77,9 +77,17 @@ class Handlers:
         return line
 
     def ask(
-        self, question: str, since: str, until: str, outlets, authors, mode: str,
-        as_of: str = "", question_dates: bool = True, diversify: bool = True,
-    ) -> str:  # fmt: skip
+        self,
+        question: str,
+        since: str,
+        until: str,
+        outlets,
+        authors,
+        mode: str,
+        as_of: str = "",
+        question_dates: bool = True,
+        diversify: bool = True,
+    ) -> str:
         if not self.service.status.ready:
             return message_html(NOT_READY)
         if not question or not question.strip():
@@ -87,9 +95,14 @@ class Handlers:
         try:
             filters = parse_filters(since, until, outlets, authors)
             answer = self.service.reader.ask(
-                question.strip(), k=5, mode=mode, filters=filters, as_of=parse_as_of(as_of),
-                question_dates=bool(question_dates), diversify=bool(diversify),
-            )  # fmt: skip
+                question.strip(),
+                k=5,
+                mode=mode,
+                filters=filters,
+                as_of=parse_as_of(as_of),
+                question_dates=bool(question_dates),
+                diversify=bool(diversify),
+            )
         except (ValueError, NewsdeskError) as error:
             return message_html(str(error))
         return answer_html(answer)
@@ -241,17 +254,26 @@ def build_app(service: DeskService):
                 lib = library_tab(gr)
         # The named endpoints first, so that they own the names ask, related and add.
         _api_endpoints(gr, service)
-        refreshed = [status, ask.outlets, ask.authors, related.document, lib.remove_pick,
-                     lib.summary, lib.per_outlet, lib.per_month, lib.listing,
-                     stories.outlets]  # fmt: skip
+        refreshed = [
+            status,
+            ask.outlets,
+            ask.authors,
+            related.document,
+            lib.remove_pick,
+            lib.summary,
+            lib.per_outlet,
+            lib.per_month,
+            lib.listing,
+            stories.outlets,
+        ]
         # Flips to True once the index is ready for this page: its change fills every
         # control (a page opened during the first build fills itself, no reload).
         filled = gr.State(False)
         app.load(handlers.tick, [filled], [status, filled], **PRIVATE)
-        gr.Timer(1.0).tick(handlers.tick, [filled], [status, filled], show_progress="hidden",
-                           **PRIVATE)  # fmt: skip
-        filled.change(handlers.refresh, [lib.page], refreshed, show_progress="hidden",
-                      **PRIVATE)  # fmt: skip
+        gr.Timer(1.0).tick(
+            handlers.tick, [filled], [status, filled], show_progress="hidden", **PRIVATE
+        )
+        filled.change(handlers.refresh, [lib.page], refreshed, show_progress="hidden", **PRIVATE)
         _wire_questions(handlers, ask, related)
         _wire_stories(handlers, stories)
         _wire_library(gr, handlers, lib, status, refreshed)
@@ -259,8 +281,17 @@ def build_app(service: DeskService):
 
 
 def _wire_questions(handlers: Handlers, ask, related) -> None:
-    ask_inputs = [ask.question, ask.since, ask.until, ask.outlets, ask.authors, ask.mode,
-                  ask.as_of, ask.question_dates, ask.diversify]  # fmt: skip
+    ask_inputs = [
+        ask.question,
+        ask.since,
+        ask.until,
+        ask.outlets,
+        ask.authors,
+        ask.mode,
+        ask.as_of,
+        ask.question_dates,
+        ask.diversify,
+    ]
     for trigger in (ask.button.click, ask.question.submit):
         trigger(handlers.ask, ask_inputs, ask.answer, concurrency_limit=8, **PRIVATE)
     related.button.click(
@@ -327,9 +358,14 @@ def _api_endpoints(gr, service: DeskService) -> None:
         """Answer a question with cited sentences; the `newsdesk ask --json` schema."""
         filters = parse_filters(since, until, outlets, authors)
         answer = service.reader.ask(
-            question, k=int(k), mode=mode, filters=filters, as_of=parse_as_of(as_of),
-            question_dates=bool(question_dates), diversify=bool(diversify),
-        )  # fmt: skip
+            question,
+            k=int(k),
+            mode=mode,
+            filters=filters,
+            as_of=parse_as_of(as_of),
+            question_dates=bool(question_dates),
+            diversify=bool(diversify),
+        )
         return answer_json(answer)
 
     def api_related(doc_id: str = "", url: str = "", text: str = "", k: int = 10) -> list:
@@ -385,11 +421,9 @@ def serve(
     scorer: str | None = None,
 ):
     """Start the app; on an empty index the demo corpus is built in the background."""
-    from index.derived.embedding import limit_threads, query_threads
-
     # The background writer shares this process: one thread per question keeps answers
     # quick while it embeds (docs/benchmarks.md).
-    limit_threads(query_threads())
+    Newsdesk.one_thread_per_question()
     service = DeskService(index_dir, model, ray, scorer)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)

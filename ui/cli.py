@@ -34,8 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="ingest files, folders or URLs into the index")
     index.add_argument("targets", nargs="+", metavar="PATH|URL")
     _common(index)
-    index.add_argument("--shards", type=_count_arg, default=None, metavar="N",
-                       help="with --ray: shards to write (default: one per node)")  # fmt: skip
+    index.add_argument(
+        "--shards",
+        type=_count_arg,
+        default=None,
+        metavar="N",
+        help="with --ray: shards to write (default: one per node)",
+    )
 
     docs = sub.add_parser("docs", help="list stored documents with their metadata")
     _common(docs)
@@ -43,20 +48,29 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with cited sentences")
     ask.add_argument("question")
     ask.add_argument("-k", type=_k_arg, default=5, help="passages to return, 1-100 (default 5)")
-    ask.add_argument("--why", action="store_true",
-                     help="show why each passage ranked (fused score, BM25, dense)")  # fmt: skip
+    ask.add_argument(
+        "--why", action="store_true", help="show why each passage ranked (fused score, BM25, dense)"
+    )
     ask.add_argument("--since", type=_date_arg, help="published on or after DATE")
     ask.add_argument("--until", type=_date_arg, help="published on or before DATE")
     ask.add_argument("--source", action="append", default=[], help="outlet (repeatable)")
     ask.add_argument("--author", action="append", default=[], help="author (repeatable)")
     ask.add_argument("--mode", choices=MODES, default="hybrid")
-    ask.add_argument("--as-of", type=_date_arg, metavar="DATE",
-                     help="answer as of DATE: later reports left out, relative dates "
-                     "('last year') counted from it (default: now)")  # fmt: skip
-    ask.add_argument("--ignore-question-dates", action="store_true",
-                     help="do not filter or order by the time the question names")  # fmt: skip
-    ask.add_argument("--no-diversify", action="store_true",
-                     help="do not spread the top results over outlets")  # fmt: skip
+    ask.add_argument(
+        "--as-of",
+        type=_date_arg,
+        metavar="DATE",
+        help="answer as of DATE: later reports left out, relative dates "
+        "('last year') counted from it (default: now)",
+    )
+    ask.add_argument(
+        "--ignore-question-dates",
+        action="store_true",
+        help="do not filter or order by the time the question names",
+    )
+    ask.add_argument(
+        "--no-diversify", action="store_true", help="do not spread the top results over outlets"
+    )
     _scorer_option(ask)
     _common(ask)
 
@@ -69,13 +83,20 @@ def build_parser() -> argparse.ArgumentParser:
     stories = sub.add_parser("stories", help="the archive's stories, newest activity first")
     stories.add_argument("--since", type=_date_arg, help="with a report on or after DATE")
     stories.add_argument("--until", type=_date_arg, help="with a report on or before DATE")
-    stories.add_argument("--source", action="append", default=[],
-                         help="with a report from this outlet (repeatable)")  # fmt: skip
+    stories.add_argument(
+        "--source", action="append", default=[], help="with a report from this outlet (repeatable)"
+    )
     stories.add_argument("--story", metavar="STORY_ID", help="open one story: all its reports")
-    stories.add_argument("--min-reports", type=_count_arg, default=2, metavar="N",
-                         help="at least N reports (default 2; 1: single reports too)")  # fmt: skip
-    stories.add_argument("--limit", type=_count_arg, default=20, metavar="N",
-                         help="at most N stories (default 20)")  # fmt: skip
+    stories.add_argument(
+        "--min-reports",
+        type=_count_arg,
+        default=2,
+        metavar="N",
+        help="at least N reports (default 2; 1: single reports too)",
+    )
+    stories.add_argument(
+        "--limit", type=_count_arg, default=20, metavar="N", help="at most N stories (default 20)"
+    )
     _common(stories)
 
     info = sub.add_parser("info", help="counts, model, sizes and build time of the index")
@@ -115,16 +136,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _ray_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ray", default=None, metavar="ADDRESS",
-                        help="a Ray cluster's address, or 'local' to start Ray here: read, "
-                             "embed and write shards on it, serve them from its actors "
-                             "(needs pip install -e '.[ray]')")  # fmt: skip
+    parser.add_argument(
+        "--ray",
+        default=None,
+        metavar="ADDRESS",
+        help="a Ray cluster's address, or 'local' to start Ray here: read, "
+        "embed and write shards on it, serve them from its actors "
+        "(needs pip install -e '.[ray]')",
+    )
 
 
 def _date_arg(text: str) -> datetime:
-    from index.dates import parse_date
+    from search.desk import Newsdesk
 
-    value = parse_date(text, plausible=False)
+    value = Newsdesk.parse_date(text)
     if value is None:
         raise argparse.ArgumentTypeError(f"not a usable date: {one_line(text)!r} (try 2020-05-18)")
     return value
@@ -154,9 +179,18 @@ def _count_arg(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"ingest": cmd_ingest, "index": cmd_index, "docs": cmd_docs, "ask": cmd_ask,
-                "related": cmd_related, "stories": cmd_stories, "info": cmd_info,
-                "remove": cmd_remove, "eval": cmd_eval, "serve": cmd_serve}  # fmt: skip
+    handlers = {
+        "ingest": cmd_ingest,
+        "index": cmd_index,
+        "docs": cmd_docs,
+        "ask": cmd_ask,
+        "related": cmd_related,
+        "stories": cmd_stories,
+        "info": cmd_info,
+        "remove": cmd_remove,
+        "eval": cmd_eval,
+        "serve": cmd_serve,
+    }
     try:
         return handlers[args.command](args)
     except (NewsdeskError, ValueError) as error:
@@ -186,28 +220,37 @@ def _closed_pipe() -> int:
 
 
 def _scorer_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scorer", default=None, metavar="NAME",
-                        help="the model that picks answer sentences: a sentence-transformers "
-                        "CrossEncoder name or folder (default: ms-marco-MiniLM-L-12-v2, "
-                        "shipped as int8 ONNX)")  # fmt: skip
+    parser.add_argument(
+        "--scorer",
+        default=None,
+        metavar="NAME",
+        help="the model that picks answer sentences: a sentence-transformers "
+        "CrossEncoder name or folder (default: ms-marco-MiniLM-L-12-v2, "
+        "shipped as int8 ONNX)",
+    )
 
 
 def _desk(args: argparse.Namespace, build_demo: bool = True):
-    from index.corpus import demo_corpus_dir
-    from index.shards.cluster import RayOptions
-    from search.desk import AnswerPolicy, Newsdesk
+    from search.desk import AnswerPolicy, Newsdesk, RayOptions
 
     index_dir = args.index or default_index_dir()
     fresh = not Newsdesk.exists(index_dir)
     options = RayOptions(shards=getattr(args, "shards", None))
     answering = AnswerPolicy(scorer=getattr(args, "scorer", None))
-    desk = Newsdesk(index_dir, model=args.model, progress=sys.stderr.isatty(),
-                    ray=getattr(args, "ray", None), ray_options=options,
-                    answering=answering)  # fmt: skip
+    desk = Newsdesk(
+        index_dir,
+        model=args.model,
+        progress=sys.stderr.isatty(),
+        ray=getattr(args, "ray", None),
+        ray_options=options,
+        answering=answering,
+    )
     if build_demo and fresh:
-        print(f"newsdesk: no index at {index_dir}; building it from the bundled demo corpus",
-              file=sys.stderr)  # fmt: skip
-        report = desk.add([str(demo_corpus_dir())])
+        print(
+            f"newsdesk: no index at {index_dir}; building it from the bundled demo corpus",
+            file=sys.stderr,
+        )
+        report = desk.add([str(Newsdesk.demo_corpus())])
         for source in report.failed:
             print(f"newsdesk: {source.error}", file=sys.stderr)
     return desk
@@ -261,16 +304,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _limit_threads()
     with _desk(args) as desk:
         answer = desk.ask(
-            args.question, k=args.k, mode=args.mode, filters=filters, as_of=args.as_of,
-            question_dates=not args.ignore_question_dates, diversify=not args.no_diversify,
-        )  # fmt: skip
-    _emit(args, answer_json(answer),
-          answer_lines(answer, bold=sys.stdout.isatty(), why_ranked=args.why))  # fmt: skip
+            args.question,
+            k=args.k,
+            mode=args.mode,
+            filters=filters,
+            as_of=args.as_of,
+            question_dates=not args.ignore_question_dates,
+            diversify=not args.no_diversify,
+        )
+    _emit(
+        args,
+        answer_json(answer),
+        answer_lines(answer, bold=sys.stdout.isatty(), why_ranked=args.why),
+    )
     return 0
 
 
 def cmd_related(args: argparse.Namespace) -> int:
-    from index.ingest.fetching import is_url
+    from search.desk import Newsdesk
     from ui.render import stories_json, story_lines
 
     if (args.target is None) == (args.text is None):
@@ -279,7 +330,7 @@ def cmd_related(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
         if args.text is not None:
             stories = desk.related(text=args.text, k=args.k)
-        elif is_url(args.target):
+        elif Newsdesk.is_url(args.target):
             stories = desk.related(url=args.target, k=args.k)
         else:
             stories = desk.related(doc_id=args.target, k=args.k)
@@ -288,12 +339,12 @@ def cmd_related(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from index.derived.embedding import limit_search_threads, query_threads
+    from search.desk import Newsdesk
     from search.types import Filters
     from ui.render import stories_json, story_lines
 
     filters = Filters.between(args.since, args.until, tuple(args.source))
-    limit_search_threads(query_threads())
+    Newsdesk.one_thread_per_question(search_only=True)
     with _desk(args) as desk:
         if args.story:
             stories = [desk.story(args.story)]
@@ -334,8 +385,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ui.app import serve
 
     index_dir = args.index or default_index_dir()
-    print(f"newsdesk: starting the web app for {index_dir} on http://{args.host}:{args.port} "
-          "(the page shows the rest of the start)", file=sys.stderr)  # fmt: skip
+    print(
+        f"newsdesk: starting the web app for {index_dir} on http://{args.host}:{args.port} "
+        "(the page shows the rest of the start)",
+        file=sys.stderr,
+    )
     serve(index_dir, args.host, args.port, args.model, ray=args.ray, scorer=args.scorer)
     return 0
 
@@ -352,9 +406,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def _limit_threads() -> None:
     """A question's path runs on one thread (NEWSDESK_QUERY_THREADS to change it), so
     a writer beside it on the same cores does not make it wait (docs/benchmarks.md)."""
-    from index.derived.embedding import limit_threads, query_threads
+    from search.desk import Newsdesk
 
-    limit_threads(query_threads())
+    Newsdesk.one_thread_per_question()
 
 
 def _emit(

@@ -8,12 +8,11 @@ from an ingested page ever reaches the browser.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from index.text.analyzer import analyze
+from search.desk import Newsdesk
 from search.types import Answer, Citation, DocRef, Passage
 
 SNIPPET_CHARS = 220
@@ -46,16 +45,11 @@ def reader_date(value: datetime | None) -> str:
 
 def mark_terms(text: str, query: str) -> str:
     """Escaped text with the query's terms (by stem) wrapped in <b class="nd-term">."""
-    stems = set(analyze(query))
     out, cursor = [], 0
-    for match in re.finditer(r"\w+(?:[’']\w+)?", text):
-        out.append(esc(text[cursor : match.start()]))
-        word = match.group()
-        terms = analyze(word)
-        out.append(
-            f'<b class="nd-term">{esc(word)}</b>' if terms and terms[0] in stems else esc(word)
-        )
-        cursor = match.end()
+    for start, end in Newsdesk.matching_words(text, query):
+        out.append(esc(text[cursor:start]))
+        out.append(f'<b class="nd-term">{esc(text[start:end])}</b>')
+        cursor = end
     out.append(esc(text[cursor:]))
     return "".join(out)
 
@@ -63,8 +57,11 @@ def mark_terms(text: str, query: str) -> str:
 def _byline(source: str | None, published: datetime | None, authors=(), credits=()) -> str:
     # A page that names no outlet (a republished copy) is shown as such, muted, not as
     # an error.
-    outlet = (f"<span class='nd-outlet'>{esc(source)}</span>" if source
-              else "<span class='nd-muted'>outlet not stated</span>")  # fmt: skip
+    outlet = (
+        f"<span class='nd-outlet'>{esc(source)}</span>"
+        if source
+        else "<span class='nd-muted'>outlet not stated</span>"
+    )
     parts = [outlet]
     if authors:
         parts.append("by " + esc(", ".join(authors)))
@@ -128,11 +125,14 @@ def passage_card(
         text = f"<p class='nd-text'>{body}</p>"
     else:
         snippet = esc(" ".join(passage.text.split())[:SNIPPET_CHARS])
-        text = (f"<details class='nd-passage'><summary class='nd-text'>{snippet}…</summary>"
-                f"<p class='nd-text'>{body}</p></details>")  # fmt: skip
+        text = (
+            f"<details class='nd-passage'><summary class='nd-text'>{snippet}…</summary>"
+            f"<p class='nd-text'>{body}</p></details>"
+        )
     for citation in elsewhere:
-        marked = _marked_text(citation.text, citation.start, query,
-                              [(citation.number, citation.start, citation.end)])  # fmt: skip
+        marked = _marked_text(
+            citation.text, citation.start, query, [(citation.number, citation.start, citation.end)]
+        )
         text += f"<p class='nd-text nd-elsewhere'>Elsewhere in this article: {marked}</p>"
     also = ""
     if passage.also_in:
@@ -199,16 +199,24 @@ def _cards(answer: Answer) -> list[str]:
         cards.append((passage, cited))
     rendered = []
     for passage, cited in cards:
-        elsewhere = [c for c in answer.citations if c.number not in placed
-                     and c.passage.doc_id == passage.doc_id]  # fmt: skip
+        elsewhere = [
+            c
+            for c in answer.citations
+            if c.number not in placed and c.passage.doc_id == passage.doc_id
+        ]
         placed |= {c.number for c in elsewhere}
         rendered.append(passage_card(passage, answer.question, cited, elsewhere=elsewhere))
     for citation in answer.citations:
         if citation.number not in placed:
             placed.add(citation.number)
-            rendered.append(passage_card(citation.passage, answer.question,
-                                         [(citation.number, citation.start, citation.end)],
-                                         label=f"Cited [{citation.number}]"))  # fmt: skip
+            rendered.append(
+                passage_card(
+                    citation.passage,
+                    answer.question,
+                    [(citation.number, citation.start, citation.end)],
+                    label=f"Cited [{citation.number}]",
+                )
+            )
     return rendered
 
 

@@ -18,18 +18,22 @@ def ask_tab(gr) -> SimpleNamespace:
         ui.since = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", elem_id="nd-since")
         ui.until = gr.Textbox(label="Published until", placeholder="YYYY-MM-DD", elem_id="nd-until")
         ui.outlets = gr.Dropdown(label="Outlet", multiselect=True, elem_id="nd-outlets", scale=2)
-        ui.authors = gr.Dropdown(label="Author (any co-author)", multiselect=True,
-                                 elem_id="nd-authors", scale=2)  # fmt: skip
+        ui.authors = gr.Dropdown(
+            label="Author (any co-author)", multiselect=True, elem_id="nd-authors", scale=2
+        )
         ui.mode = gr.Radio(
             list(MODES), value="hybrid", label="Search mode", elem_id="nd-mode", scale=2
         )
     with gr.Row():
-        ui.as_of = gr.Textbox(label="As of", placeholder="YYYY-MM-DD (default: today)",
-                              elem_id="nd-as-of")  # fmt: skip
-        ui.question_dates = gr.Checkbox(value=True, label="Use dates named in the question",
-                                        elem_id="nd-question-dates")  # fmt: skip
-        ui.diversify = gr.Checkbox(value=True, label="Spread results over outlets",
-                                   elem_id="nd-diversify")  # fmt: skip
+        ui.as_of = gr.Textbox(
+            label="As of", placeholder="YYYY-MM-DD (default: today)", elem_id="nd-as-of"
+        )
+        ui.question_dates = gr.Checkbox(
+            value=True, label="Use dates named in the question", elem_id="nd-question-dates"
+        )
+        ui.diversify = gr.Checkbox(
+            value=True, label="Spread results over outlets", elem_id="nd-diversify"
+        )
     ui.button = gr.Button("Ask the archive", variant="primary", elem_id="nd-ask")
     ui.answer = gr.HTML(elem_id="nd-answer")
     return ui
@@ -49,10 +53,10 @@ def related_tab(gr) -> SimpleNamespace:
 def stories_tab(gr) -> SimpleNamespace:
     ui = SimpleNamespace()
     with gr.Row():
-        ui.since = gr.Textbox(label="With a report from", placeholder="YYYY-MM-DD",
-                              elem_id="nd-stories-since")  # fmt: skip
-        ui.until = gr.Textbox(label="…until", placeholder="YYYY-MM-DD",
-                              elem_id="nd-stories-until")  # fmt: skip
+        ui.since = gr.Textbox(
+            label="With a report from", placeholder="YYYY-MM-DD", elem_id="nd-stories-since"
+        )
+        ui.until = gr.Textbox(label="…until", placeholder="YYYY-MM-DD", elem_id="nd-stories-until")
         ui.outlets = gr.Dropdown(label="Outlet", multiselect=True, elem_id="nd-stories-outlets")
     ui.button = gr.Button("Show stories", variant="primary", elem_id="nd-show-stories")
     with gr.Row():
@@ -81,8 +85,9 @@ def library_tab(gr) -> SimpleNamespace:
     ui.add = gr.Button("Add to archive", variant="primary", elem_id="nd-add")
     ui.added = gr.HTML(elem_id="nd-added", label="What was ingested")
     with gr.Row():
-        ui.remove_pick = gr.Dropdown(label="Remove a document", filterable=True, scale=4,
-                                     elem_id="nd-remove-pick")  # fmt: skip
+        ui.remove_pick = gr.Dropdown(
+            label="Remove a document", filterable=True, scale=4, elem_id="nd-remove-pick"
+        )
         ui.remove = gr.Button("Remove…", variant="stop", elem_id="nd-remove")
     with gr.Row(visible=False, elem_id="nd-remove-confirm") as ui.confirm_row:
         ui.confirm_text = gr.HTML(elem_id="nd-remove-question")

@@ -74,8 +74,13 @@ def listing_html(summaries: Summaries, page: int) -> str:
     return f"<table class='nd-listing'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-_COLUMNS = (("date", "Published"), ("outlet", "Outlet"), ("title", "Title"),
-            ("authors", "Authors"), ("id", "Document id"))  # fmt: skip
+_COLUMNS = (
+    ("date", "Published"),
+    ("outlet", "Outlet"),
+    ("title", "Title"),
+    ("authors", "Authors"),
+    ("id", "Document id"),
+)
 
 
 def _people(summary: DocumentSummary) -> str:
@@ -87,14 +92,18 @@ def removal_prompt(summary: DocumentSummary | None) -> str:
     """The confirmation's question (escaped HTML), naming what would go."""
     if summary is None:
         return "<div class='nd-empty'>Pick a document to remove.</div>"
-    return (f"<div class='nd-confirm'>Remove “{esc(summary.title)}” ({esc(_where(summary))}) "
-            "from the archive? Its passages leave the search index and its story; this "
-            "cannot be undone.</div>")  # fmt: skip
+    return (
+        f"<div class='nd-confirm'>Remove “{esc(summary.title)}” ({esc(_where(summary))}) "
+        "from the archive? Its passages leave the search index and its story; this "
+        "cannot be undone.</div>"
+    )
 
 
 def removal_done(summary: DocumentSummary, remaining: int) -> str:
-    return (f"<div class='nd-removed'>Removed “{esc(summary.title)}” ({esc(_where(summary))}). "
-            f"{remaining} documents remain.</div>")  # fmt: skip
+    return (
+        f"<div class='nd-removed'>Removed “{esc(summary.title)}” ({esc(_where(summary))}). "
+        f"{remaining} documents remain.</div>"
+    )
 
 
 def _where(summary: DocumentSummary) -> str:
@@ -105,14 +114,22 @@ def _where(summary: DocumentSummary) -> str:
 def report_html(rows: list[list[object]]) -> str:
     """The upload report as a table (source, status, documents, detail) that folds into
     one card per source at phone width."""
-    heads = (("source", "Source"), ("status", "Status"), ("count", "Documents"),
-             ("detail", "Detail"))  # fmt: skip
+    heads = (
+        ("source", "Source"),
+        ("status", "Status"),
+        ("count", "Documents"),
+        ("detail", "Detail"),
+    )
     head = "".join(f"<th class='nd-rep-{c}'>{label}</th>" for c, label in heads)
     body = "".join(
-        "<tr>" + "".join(f"<td class='nd-rep-{c}'>{esc(str(value))}</td>"
-                         for (c, _), value in zip(heads, row, strict=True)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td class='nd-rep-{c}'>{esc(str(value))}</td>"
+            for (c, _), value in zip(heads, row, strict=True)
+        )
+        + "</tr>"
         for row in rows
-    )  # fmt: skip
+    )
     return f"<table class='nd-report'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

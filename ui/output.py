@@ -102,8 +102,10 @@ def report_lines(report: IngestReport) -> list[str]:
             lines.append(document_line(document) + _outcome_note(outcome))
         lines.extend(f"  skipped: {problem}" for problem in source.problems)
     total = sum(len(source.documents) for source in report.sources)
-    lines.append(f"{plural(total, 'document')} from {plural(len(report.sources), 'source')}, "
-                 f"{len(report.failed)} failed")  # fmt: skip
+    lines.append(
+        f"{plural(total, 'document')} from {plural(len(report.sources), 'source')}, "
+        f"{len(report.failed)} failed"
+    )
     if report.outcomes:
         counts: dict[str, int] = {}
         for outcome in report.outcomes:

@@ -13,9 +13,15 @@ def _date(value: datetime | None) -> str | None:
 
 
 def doc_ref_json(ref: DocRef) -> dict[str, object]:
-    return {"doc_id": ref.doc_id, "title": ref.title, "source": ref.source,
-            "authors": list(ref.authors), "credits": list(ref.credits),
-            "published": _date(ref.published), "url": ref.url}  # fmt: skip
+    return {
+        "doc_id": ref.doc_id,
+        "title": ref.title,
+        "source": ref.source,
+        "authors": list(ref.authors),
+        "credits": list(ref.credits),
+        "published": _date(ref.published),
+        "url": ref.url,
+    }
 
 
 def passage_json(passage: Passage) -> dict[str, object]:
@@ -49,8 +55,13 @@ def timeframe_json(answer: Answer) -> dict[str, object] | None:
     frame = answer.timeframe
     if frame is None:
         return None
-    return {"since": _date(frame.since), "until": _date(frame.until), "latest": frame.latest,
-            "phrase": frame.phrase, "label": frame.label}  # fmt: skip
+    return {
+        "since": _date(frame.since),
+        "until": _date(frame.until),
+        "latest": frame.latest,
+        "phrase": frame.phrase,
+        "label": frame.label,
+    }
 
 
 def answer_json(answer: Answer) -> dict[str, object]:
@@ -69,7 +80,7 @@ def answer_json(answer: Answer) -> dict[str, object]:
                 "phrase": _phrase_json(s.phrase),
             }
             for s in answer.sentences
-        ],  # fmt: skip
+        ],
         "citations": [
             {
                 "number": c.number,
@@ -123,7 +134,7 @@ def stories_json(stories: list[Story]) -> list[dict[str, object]]:
                         "end": item.adds.end,
                     },
                     "also_in": [doc_ref_json(ref) for ref in item.also_in],
-                }  # fmt: skip
+                }
                 for item in story.items
             ],
         }
@@ -147,8 +158,11 @@ def answer_lines(answer: Answer, bold: bool = False, why_ranked: bool = False) -
     terminal)."""
     lines = []
     if answer.timeframe is not None:
-        lines += [f"Dates from the question: {answer.timeframe.label}.",
-                  "  (ask with --ignore-question-dates to search without them)", ""]  # fmt: skip
+        lines += [
+            f"Dates from the question: {answer.timeframe.label}.",
+            "  (ask with --ignore-question-dates to search without them)",
+            "",
+        ]
     if answer.found:
         for s in answer.sentences:
             dated = f" ({s.published:%d %b %Y})" if s.published else ""
@@ -218,9 +232,11 @@ def story_lines(
     lines = []
     for number, story in enumerate(stories, start=1):
         lines.append(f"Story {number}: {story.label}")
-        lines.append(f"  {_span(story)} · {reports_shown(story)} · {', '.join(story.outlets)}"
-                     + (f" · {', '.join(story.names)}" if story.names else "")
-                     + f"  [{story.story_id}]")  # fmt: skip
+        lines.append(
+            f"  {_span(story)} · {reports_shown(story)} · {', '.join(story.outlets)}"
+            + (f" · {', '.join(story.names)}" if story.names else "")
+            + f"  [{story.story_id}]"
+        )
         for item in story.items:
             ref = item.document
             date = ref.published.strftime("%Y-%m-%d") if ref.published else "no date   "

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.batch import IngestReport
-from index.corpus import demo_corpus_dir
 from index.errors import one_line
-from index.ingest.fetching import is_url
 from index.ingest.pipeline import SourceResult
 from search.desk import AnswerPolicy, Newsdesk
 
@@ -52,8 +50,13 @@ class DeskService:
         # An index with a generation is only loaded; an empty one is built first.
         self.status = BuildStatus(building=not (self.index_dir / "CURRENT").is_file())
         self._write_lock = threading.Lock()
-        self.reader = Newsdesk(self.index_dir, model=model, rebuild_stale=False, ray=ray,
-                               answering=AnswerPolicy(scorer=scorer))  # fmt: skip
+        self.reader = Newsdesk(
+            self.index_dir,
+            model=model,
+            rebuild_stale=False,
+            ray=ray,
+            answering=AnswerPolicy(scorer=scorer),
+        )
         self._writer: Newsdesk | None = None
         self._current_step = "Starting"
         # Told (done, total) passages while the writer embeds: the running upload's bar.
@@ -89,7 +92,7 @@ class DeskService:
             writer = self.writer()
             if build_demo and not writer.count():
                 self._step("Indexing the bundled demo corpus (first start)")
-                writer.add([str(demo_corpus_dir())])
+                writer.add([str(Newsdesk.demo_corpus())])
             else:
                 self._step("Building the search index from the stored documents")
                 writer.add([])
@@ -113,8 +116,9 @@ class DeskService:
 
     def writer(self) -> Newsdesk:
         if self._writer is None:
-            self._writer = Newsdesk(self.index_dir, model=self.model, ray=self.ray,
-                                    progress=self._embedding_progress)  # fmt: skip
+            self._writer = Newsdesk(
+                self.index_dir, model=self.model, ray=self.ray, progress=self._embedding_progress
+            )
         return self._writer
 
     def add_uploads(self, uploads: list[tuple[str, bytes]], urls: list[str]) -> IngestReport:
@@ -128,7 +132,7 @@ class DeskService:
             for name, _ in uploads[MAX_UPLOAD_FILES:]
         )
         for url in urls:
-            if is_url(url):
+            if Newsdesk.is_url(url):
                 sources.append(Newsdesk.load_url(url))
             else:
                 sources.append(SourceResult(url, None, error=_refused(url, _NOT_URL)))

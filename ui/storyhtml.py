@@ -100,8 +100,10 @@ def _ticks(first: datetime, last: datetime) -> list[tuple[datetime, str]]:
     if span <= 16:
         step = max(1, span // 6 or 1)
         start = first.replace(hour=0, minute=0, second=0, microsecond=0)
-        return [(start + timedelta(days=d), f"{(start + timedelta(days=d)):%-d %b}")
-                for d in range(0, span + 2, step)]  # fmt: skip
+        return [
+            (start + timedelta(days=d), f"{(start + timedelta(days=d)):%-d %b}")
+            for d in range(0, span + 2, step)
+        ]
     months_total = (last.year - first.year) * 12 + last.month - first.month
     if months_total <= 36:
         step = max(1, -(-months_total // 8))
@@ -114,8 +116,7 @@ def _ticks(first: datetime, last: datetime) -> list[tuple[datetime, str]]:
             year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
         return out
     step = max(1, -(-(last.year - first.year) // 8))
-    return [(datetime(y, 1, 1, tzinfo=UTC), str(y))
-            for y in range(first.year, last.year + 2, step)]  # fmt: skip
+    return [(datetime(y, 1, 1, tzinfo=UTC), str(y)) for y in range(first.year, last.year + 2, step)]
 
 
 def _chart_label(outlet: str) -> str:
@@ -145,30 +146,38 @@ def timeline_svg(story: Story) -> str:
     def x(when: datetime) -> float:
         return LABEL_WIDTH + plot * (when - low) / (high - low)
 
-    parts = [f"<svg class='nd-chart' viewBox='0 0 {CHART_WIDTH} {height}' role='img' "
-             f"aria-label='Reports of this story by outlet over time'>"]  # fmt: skip
+    parts = [
+        f"<svg class='nd-chart' viewBox='0 0 {CHART_WIDTH} {height}' role='img' "
+        f"aria-label='Reports of this story by outlet over time'>"
+    ]
     for row, outlet in enumerate(outlets):
         y = 14 + ROW_HEIGHT * row + ROW_HEIGHT / 2
         label = _chart_label(outlet)
-        parts.append(f"<text x='{LABEL_WIDTH - 8}' y='{y + 4:.1f}' text-anchor='end' "
-                     f"class='nd-chart-label'><title>{esc(outlet)}</title>{esc(label)}</text>"
-                     f"<line x1='{LABEL_WIDTH}' x2='{CHART_WIDTH - 16}' y1='{y:.1f}' "
-                     f"y2='{y:.1f}' class='nd-chart-row'/>")  # fmt: skip
+        parts.append(
+            f"<text x='{LABEL_WIDTH - 8}' y='{y + 4:.1f}' text-anchor='end' "
+            f"class='nd-chart-label'><title>{esc(outlet)}</title>{esc(label)}</text>"
+            f"<line x1='{LABEL_WIDTH}' x2='{CHART_WIDTH - 16}' y1='{y:.1f}' "
+            f"y2='{y:.1f}' class='nd-chart-row'/>"
+        )
     axis_y = height - 18
     for tick, text in _ticks(low, high):
         if low <= tick <= high:
             at = f"{x(tick):.1f}"
-            parts.append(f"<line x1='{at}' x2='{at}' y1='8' y2='{axis_y}' class='nd-chart-tick'/>"
-                         f"<text x='{at}' y='{height - 4}' text-anchor='middle' "
-                         f"class='nd-chart-axis'>{esc(text)}</text>")  # fmt: skip
+            parts.append(
+                f"<line x1='{at}' x2='{at}' y1='8' y2='{axis_y}' class='nd-chart-tick'/>"
+                f"<text x='{at}' y='{height - 4}' text-anchor='middle' "
+                f"class='nd-chart-axis'>{esc(text)}</text>"
+            )
     for number, item in dated:
         ref = item.document
         y = 14 + ROW_HEIGHT * outlets.index(ref.source or "outlet not stated") + ROW_HEIGHT / 2
         title = f"{number}. {ref.title} — {ref.published:%-d %b %Y}"
-        parts.append(f"<g class='nd-chart-dot'><title>{esc(title)}</title>"
-                     f"<circle cx='{x(ref.published):.1f}' cy='{y:.1f}' r='8'/>"
-                     f"<text x='{x(ref.published):.1f}' y='{y + 4:.1f}' "
-                     f"text-anchor='middle'>{number}</text></g>")  # fmt: skip
+        parts.append(
+            f"<g class='nd-chart-dot'><title>{esc(title)}</title>"
+            f"<circle cx='{x(ref.published):.1f}' cy='{y:.1f}' r='8'/>"
+            f"<text x='{x(ref.published):.1f}' y='{y + 4:.1f}' "
+            f"text-anchor='middle'>{number}</text></g>"
+        )
     parts.append("</svg>")
     return f"<div class='nd-chart-wrap'>{''.join(parts)}</div>"
 

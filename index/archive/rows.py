@@ -24,8 +24,23 @@ def _byline(authors_json: str, source: str | None) -> tuple[tuple[str, ...], tup
 
 def document_from_row(row: tuple) -> Document:
     """A row of store._DOC_COLUMNS → Document."""
-    (doc_id, title, derived, text, url, source, authors, published, language,
-     external_id, origin, fmt, origin_index, origin_line, digest) = row  # fmt: skip
+    (
+        doc_id,
+        title,
+        derived,
+        text,
+        url,
+        source,
+        authors,
+        published,
+        language,
+        external_id,
+        origin,
+        fmt,
+        origin_index,
+        origin_line,
+        digest,
+    ) = row
     return Document(
         doc_id=doc_id,
         title=title,

@@ -100,9 +100,11 @@ class DocumentStore:
                 self._db = connect_read_only(self.path, busy_timeout_s)
             else:
                 self._db = sqlite3.connect(
-                    self.path, timeout=busy_timeout_s, isolation_level=None,
+                    self.path,
+                    timeout=busy_timeout_s,
+                    isolation_level=None,
                     check_same_thread=False,
-                )  # fmt: skip
+                )
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.create_function("nd_author_match", 3, sql_author_match, deterministic=True)
             self._db.create_function("nd_source_match", 3, sql_source_match, deterministic=True)
@@ -145,8 +147,10 @@ class DocumentStore:
 
     def transaction(self) -> Transaction:
         if self.read_only:
-            raise StoreError(f"{self.path}: the index folder is read-only here; "
-                             "it can be searched but not changed")  # fmt: skip
+            raise StoreError(
+                f"{self.path}: the index folder is read-only here; "
+                "it can be searched but not changed"
+            )
         return Transaction(self._db, self.path)
 
     def _check_version(self) -> None:
@@ -278,7 +282,7 @@ class DocumentStore:
                 json.dumps(
                     stored_byline(document.authors, document.credits, document.source),
                     ensure_ascii=False,
-                ),  # fmt: skip
+                ),
                 document.published.isoformat() if document.published else None,
                 document.language,
                 document.external_id,

@@ -45,9 +45,10 @@ def supports(model_path: str) -> bool:
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return False
     mean_only = pooling.get("pooling_mode_mean_tokens") is True and not any(
-        value is True for key, value in pooling.items() if key.startswith("pooling_mode_")
-        and key != "pooling_mode_mean_tokens"
-    )  # fmt: skip
+        value is True
+        for key, value in pooling.items()
+        if key.startswith("pooling_mode_") and key != "pooling_mode_mean_tokens"
+    )
     return (
         kinds in (_MODULES, _MODULES[:2])
         and mean_only
@@ -71,8 +72,11 @@ def _weights_dtype(path: Path) -> str:
     with open(path, "rb") as handle:
         size = int.from_bytes(handle.read(8), "little")
         header = json.loads(handle.read(size))
-    dtypes = {entry["dtype"] for key, entry in header.items()
-              if key != "__metadata__" and not entry["dtype"].startswith(("I", "U"))}  # fmt: skip
+    dtypes = {
+        entry["dtype"]
+        for key, entry in header.items()
+        if key != "__metadata__" and not entry["dtype"].startswith(("I", "U"))
+    }
     return dtypes.pop() if len(dtypes) == 1 else "mixed"
 
 

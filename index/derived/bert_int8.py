@@ -77,7 +77,7 @@ def _input_ranges(model, products: list, calibration: Sequence[Sequence[int]]) -
     import onnx
     import onnxruntime
 
-    from index.derived.bert_onnx import session_options
+    from index.derived.onnx_options import session_options
 
     probe = onnx.ModelProto()
     probe.CopyFrom(model)

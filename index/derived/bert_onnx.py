@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from index.derived.bert_graph import GRAPH_VERSION, WEIGHTS, build_graph
+from index.derived.onnx_options import session_options
 
 BATCH = 16
 PRECISIONS = ("int8", "float32")
@@ -118,18 +119,6 @@ class OnnxBert:
             ids[row, : len(pieces)] = pieces
             mask[row, : len(pieces)] = 1.0
         return self._session.run(["mean"], {"input_ids": ids, "attention_mask": mask})[0]
-
-
-def session_options(threads: int):
-    """ONNX Runtime options for a graph on `threads` threads, one operator at a time."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-    options.log_severity_level = 3  # errors only: its warnings are about fusions it skipped
-    return options
 
 
 def _session(

@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+import numpy as np
 
 from index.archive.store import DocumentStore
 from index.derived.bm25 import BM25Params
@@ -26,12 +28,30 @@ from index.derived.embedding import Embedder, EmbeddingCache, Progress, embed_ca
 from index.derived.files import write_generation_files
 from index.derived.live import current_name
 from index.derived.manifest import Manifest, write_atomic
+from index.documents import Chunk
 from index.errors import StoreError
 from index.text.analyzer import analyze
 from index.text.chunking import Chunker, embedding_text
 
-if TYPE_CHECKING:
-    from index.shards.cluster import Cluster
+
+class ShardWriter(Protocol):
+    """What the builder needs of a cluster (index/shards/cluster.py implements it):
+    embed new chunks into the cache, write a generation as shards. Named here so that
+    derived/ never imports shards/."""
+
+    def embed(
+        self, cache_path: Path, embedder: Embedder, texts: Sequence[str], progress: Progress
+    ) -> None: ...
+
+    def write(
+        self,
+        folder: Path,
+        manifest: Manifest,
+        chunks: Sequence[Chunk],
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        titles: Mapping[str, str],
+    ) -> Manifest: ...
 
 
 class GenerationBuilder:
@@ -47,7 +67,7 @@ class GenerationBuilder:
         cache_path: Path,
         bm25: BM25Params,
         progress: Progress = False,
-        cluster: Cluster | None = None,
+        cluster: ShardWriter | None = None,
     ) -> None:
         """With a `cluster` (index/shards/cluster.py) new chunks are embedded on it and
         the generation is written as its shards; without, on this machine as one."""
@@ -84,9 +104,16 @@ class GenerationBuilder:
             else:
                 corpus = [analyze(text) for text in texts]
                 whole = DocumentCorpus.of(chunks, titles)
-                kind = write_generation_files(folder, [c.chunk_id for c in chunks],
-                                              [c.doc_id for c in chunks], corpus, vectors,
-                                              self.bm25_params, whole, ready=ready)  # fmt: skip
+                kind = write_generation_files(
+                    folder,
+                    [c.chunk_id for c in chunks],
+                    [c.doc_id for c in chunks],
+                    corpus,
+                    vectors,
+                    self.bm25_params,
+                    whole,
+                    ready=ready,
+                )
                 manifest = replace(manifest, vector_index=kind)
             seconds = round(time.perf_counter() - started, 2)
             replace(manifest, build_seconds=seconds).write(folder)

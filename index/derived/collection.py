@@ -59,14 +59,14 @@ class CollectionStats:
     def rarity(self, terms: Sequence[str]) -> dict[str, float]:
         """term → Lucene's log(1 + (N - df + 0.5) / (df + 0.5))."""
         return {
-            term: float(np.log1p((self.chunks - (df := self.doc_freq.get(term, 0)) + 0.5)
-                                 / (df + 0.5)))
+            term: float(
+                np.log1p((self.chunks - (df := self.doc_freq.get(term, 0)) + 0.5) / (df + 0.5))
+            )
             for term in terms
-        }  # fmt: skip
+        }
 
     def save(self, folder: Path, name: str = NAME) -> None:
-        data = {"chunks": self.chunks, "total_length": self.total_length,
-                "doc_freq": self.doc_freq}  # fmt: skip
+        data = {"chunks": self.chunks, "total_length": self.total_length, "doc_freq": self.doc_freq}
         (folder / name).write_text(json.dumps(data, ensure_ascii=False))
 
     @classmethod

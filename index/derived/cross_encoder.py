@@ -57,7 +57,7 @@ class OnnxCrossEncoder:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from index.derived.bert_onnx import session_options
+        from index.derived.onnx_options import session_options
 
         self.name = name
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -82,10 +82,13 @@ class OnnxCrossEncoder:
         """One pair's logit, run alone (no padding, no batch-mates)."""
         feed = {
             name: np.asarray([getattr(encoding, field)], dtype=np.int64)
-            for name, field in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
-                                ("token_type_ids", "type_ids"))
+            for name, field in (
+                ("input_ids", "ids"),
+                ("attention_mask", "attention_mask"),
+                ("token_type_ids", "type_ids"),
+            )
             if name in self._inputs
-        }  # fmt: skip
+        }
         (logits,) = self._session.run(["logits"], feed)
         return float(logits[0, 0])
 
@@ -107,9 +110,11 @@ class SentenceTransformersCrossEncoder:
         if not texts:
             return ()
         scores = self._model.predict(
-            [(question, text) for text in texts], batch_size=BATCH, show_progress_bar=False,
+            [(question, text) for text in texts],
+            batch_size=BATCH,
+            show_progress_bar=False,
             activation_fn=_identity(),
-        )  # fmt: skip
+        )
         return tuple(float(s) for s in np.asarray(scores).reshape(-1))
 
 

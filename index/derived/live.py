@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from index.derived.generation import Generation
 from index.derived.manifest import Manifest
 from index.errors import StoreError
 
-if TYPE_CHECKING:
-    from index.shards.cluster import Cluster
+# Loads a sharded generation's folder (index/shards/generation.py), given by the caller
+# so that derived/ never imports shards/.
+ShardedLoader = Callable[[Path, Manifest, Callable], object]
 
 
 class IndexNotReady(StoreError):
@@ -38,11 +38,11 @@ def load_generation(
     model: str,
     embedder: Callable,
     attempts: int = 3,
-    cluster: Cluster | None = None,
+    load_sharded: ShardedLoader | None = None,
 ) -> Generation:
     """Generation `name`, its manifest checked against `model`. A folder removed by a
     writer between two swaps is retried with what `CURRENT` names then. A sharded
-    generation is served by Ray actors on `cluster`, or loaded whole in this process."""
+    generation is loaded by `load_sharded` (served by Ray actors, or whole here)."""
     for _attempt in range(attempts):
         if name is None:
             raise IndexNotReady(f"{index_dir}: the index is still being built")
@@ -51,9 +51,11 @@ def load_generation(
             manifest.check(model, index_dir)
             try:
                 if manifest.shards:
-                    from index.shards.generation import ShardedGeneration
-
-                    return ShardedGeneration.load(index_dir / name, manifest, embedder, cluster)
+                    if load_sharded is None:
+                        raise StoreError(
+                            f"{index_dir / name}: a sharded generation; load it through NewsIndex"
+                        )
+                    return load_sharded(index_dir / name, manifest, embedder)
                 return Generation.load(index_dir / name, manifest, embedder)
             except FileNotFoundError:
                 pass

@@ -74,12 +74,15 @@ class Manifest:
             raise StoreError(f"{path}: unreadable manifest ({error})") from None
         try:
             return cls(
-                **{**data, "model": ModelInfo(**data["model"]),
-                   "chunking": ChunkingConfig(**data["chunking"]),
-                   "bm25": BM25Params(**data["bm25"]),
-                   "document_bm25": BM25Params(**data.get("document_bm25", {})),
-                   "shards": tuple(ShardEntry(**entry) for entry in data.get("shards", ()))}
-            )  # fmt: skip
+                **{
+                    **data,
+                    "model": ModelInfo(**data["model"]),
+                    "chunking": ChunkingConfig(**data["chunking"]),
+                    "bm25": BM25Params(**data["bm25"]),
+                    "document_bm25": BM25Params(**data.get("document_bm25", {})),
+                    "shards": tuple(ShardEntry(**entry) for entry in data.get("shards", ())),
+                }
+            )
         except (KeyError, TypeError) as error:
             raise StoreError(f"{path}: manifest of another format ({error}); rebuild") from None
 
@@ -94,8 +97,10 @@ class Manifest:
     def check(self, model: str, where: Path) -> None:
         """Raise StoreError unless this newsdesk can read the generation with `model`."""
         if not self.current_format:
-            raise StoreError(f"{where}: index format {self.format_version}, "
-                             f"this newsdesk reads {FORMAT_VERSION}; rebuild it")  # fmt: skip
+            raise StoreError(
+                f"{where}: index format {self.format_version}, "
+                f"this newsdesk reads {FORMAT_VERSION}; rebuild it"
+            )
         self.check_model(model, where)
 
     def check_model(self, model: str, where: Path) -> None:

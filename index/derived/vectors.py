@@ -151,8 +151,11 @@ class VectorStore:
         index = self._index
         if index is None:
             index = faiss.IndexFlatIP(self.vectors.shape[1])
-            index.add(np.ascontiguousarray(self.vectors if self.ready is None
-                                           else self.vectors[self.ready]))  # fmt: skip
+            index.add(
+                np.ascontiguousarray(
+                    self.vectors if self.ready is None else self.vectors[self.ready]
+                )
+            )
         faiss.write_index(index, str(folder / "vectors.faiss"))
         if self.ready is not None:
             np.save(folder / READY_FILE, self.ready)

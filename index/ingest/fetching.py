@@ -62,8 +62,11 @@ def _client(timeout_s: float, pins: Pins):
     instead when one is set (the proxy then resolves names, so nothing can be pinned)."""
     import httpx
 
-    options = {"timeout": timeout_s, "follow_redirects": False,
-               "headers": {"User-Agent": USER_AGENT}}  # fmt: skip
+    options = {
+        "timeout": timeout_s,
+        "follow_redirects": False,
+        "headers": {"User-Agent": USER_AGENT},
+    }
     if any(scheme in ("http", "https", "all") for scheme in getproxies()):
         return httpx.Client(**options)
     return httpx.Client(transport=pinned_transport(pins), **options)

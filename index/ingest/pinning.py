@@ -38,16 +38,16 @@ def pinned_transport(pins: Pins):
     import httpx
 
     class PinnedBackend(httpcore.SyncBackend):
-        def connect_tcp(self, host, port, timeout=None, local_address=None,
-                        socket_options=None):  # fmt: skip
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
             addresses = pins.addresses(host, port)
             if not addresses:
                 raise httpcore.ConnectError(f"{host}:{port} was not checked before connecting")
             failure: Exception | None = None
             for address in addresses:
                 try:
-                    return super().connect_tcp(address, port, timeout, local_address,
-                                               socket_options)  # fmt: skip
+                    return super().connect_tcp(
+                        address, port, timeout, local_address, socket_options
+                    )
                 except httpcore.ConnectError as error:
                     failure = error
             raise failure

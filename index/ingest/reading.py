@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import IngestError
+from index.text.cleaning import strip_controls
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 # Share of NUL bytes above which a file is binary rather than text with a stray NUL.
 _BINARY_NUL_SHARE = 0.01
 # C0 controls other than tab and newlines: never part of an article, and NUL cuts
 # strings short in C libraries (SQLite's substr among them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,12 @@ def read_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> RawSource:
 
 
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))  # fmt: skip
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
     for test, name in kinds:
         if test(mode):
             return name
@@ -121,11 +124,6 @@ def decode_text(raw: RawSource) -> str:
     return _clean(data.decode(best.encoding, errors="replace"), raw.origin)
 
 
-def strip_controls(text: str) -> str:
-    """`text` without C0 control characters other than tab and newlines."""
-    return _CONTROL.sub("", text)
-
-
 def _clean(text: str, origin: str) -> str:
     text = strip_controls(text.lstrip("\ufeff"))
     if not text.strip():
@@ -153,9 +151,20 @@ def _utf16_codec(data: bytes) -> str | None:
 def _looks_binary(head: bytes) -> bool:
     """Magic numbers of compressed and image files, which decode as "text" in Latin-1."""
     return head.startswith(
-        (b"\x1f\x8b", b"PK\x03\x04", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"\x28\xb5\x2f\xfd",
-         b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x7fELF")
-    )  # fmt: skip
+        (
+            b"\x1f\x8b",
+            b"PK\x03\x04",
+            b"BZh",
+            b"\xfd7zXZ",
+            b"7z\xbc\xaf",
+            b"\x28\xb5\x2f\xfd",
+            b"\x89PNG",
+            b"\xff\xd8\xff",
+            b"GIF8",
+            b"%PDF",
+            b"\x7fELF",
+        )
+    )
 
 
 def _has_valid_multibyte_utf8(data: bytes) -> bool:

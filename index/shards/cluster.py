@@ -129,8 +129,13 @@ class Cluster:
                 # "local" is always a new private cluster: ray.init() without it follows
                 # RAY_ADDRESS or the last cluster recorded under Ray's temp folder, which
                 # may be someone else's.
-                ray.init(address=LOCAL, _node_ip_address="127.0.0.1", include_dashboard=False,
-                         logging_level="WARNING", log_to_driver=False)  # fmt: skip
+                ray.init(
+                    address=LOCAL,
+                    _node_ip_address="127.0.0.1",
+                    include_dashboard=False,
+                    logging_level="WARNING",
+                    log_to_driver=False,
+                )
             else:
                 ray.init(address=self.address, logging_level="WARNING", log_to_driver=False)
         except (ConnectionError, RuntimeError, ValueError) as error:

@@ -25,8 +25,16 @@ from index.text.analyzer import analyze
 
 
 class ShardedGeneration:
-    def __init__(self, name: str, manifest: Manifest, shards, stats: CollectionStats,
-                 chunk_ids: list[str], doc_ids: list[str], embedder: Callable) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        manifest: Manifest,
+        shards,
+        stats: CollectionStats,
+        chunk_ids: list[str],
+        doc_ids: list[str],
+        embedder: Callable,
+    ) -> None:
         self.name, self.manifest, self.revision = name, manifest, manifest.store_revision
         self.shards, self.stats = shards, stats
         self.chunk_ids, self.doc_ids = chunk_ids, doc_ids
@@ -101,8 +109,10 @@ class ShardedGeneration:
         }
 
     def _ranked(self, method: str, first, depth: int, allowed_rows, key) -> list[Hit]:
-        calls = {shard: (method, (first, depth, rows))
-                 for shard, rows in self._local(allowed_rows).items()}  # fmt: skip
+        calls = {
+            shard: (method, (first, depth, rows))
+            for shard, rows in self._local(allowed_rows).items()
+        }
         hits = [
             Hit(hit.row + self._starts[shard], hit.chunk_id, hit.doc_id, hit.score)
             for shard, found in self.shards.run(calls).items()
@@ -111,22 +121,26 @@ class ShardedGeneration:
         return sorted(hits, key=key)[:depth]
 
     def bm25_ranking(self, query: str, depth: int, allowed_rows=None) -> list[Hit]:
-        return self._ranked("bm25_ranking", query, depth, allowed_rows,
-                            lambda hit: (-hit.score, hit.chunk_id))  # fmt: skip
+        return self._ranked(
+            "bm25_ranking", query, depth, allowed_rows, lambda hit: (-hit.score, hit.chunk_id)
+        )
 
     def dense_ranking(self, query: str, depth: int, allowed_rows=None) -> list[Hit]:
         return self.dense_ranking_of(self.query_vector(query), depth, allowed_rows)
 
     def dense_ranking_of(self, vector: np.ndarray, depth: int, allowed_rows=None) -> list[Hit]:
-        return self._ranked("dense_ranking_of", vector, depth, allowed_rows,
-                            lambda hit: (-hit.score, hit.row))  # fmt: skip
+        return self._ranked(
+            "dense_ranking_of", vector, depth, allowed_rows, lambda hit: (-hit.score, hit.row)
+        )
 
     def sides(self, query: str, vector: np.ndarray, depth: int, allowed_rows=None) -> Sides:
         """Each shard's sides in one round trip, merged as one index orders them. A
         document's dense score depends on its own chunks only, all in one shard, so
         each shard's scores of its own dense documents cover the merged dense top."""
-        calls = {shard: ("sides", (query, vector, depth, rows))
-                 for shard, rows in self._local(allowed_rows).items()}  # fmt: skip
+        calls = {
+            shard: ("sides", (query, vector, depth, rows))
+            for shard, rows in self._local(allowed_rows).items()
+        }
         bm25, dense, words, meaning = [], [], [], {}
         for shard, part in self.shards.run(calls).items():
             start = self._starts[shard]
@@ -172,8 +186,10 @@ class ShardedGeneration:
 
     def similarities(self, vector: np.ndarray, others: Sequence[str]) -> dict[str, float]:
         found: dict[str, float] = {}
-        calls = {shard: ("similarities", (vector, group))
-                 for shard, group in self._by_shard(others).items()}  # fmt: skip
+        calls = {
+            shard: ("similarities", (vector, group))
+            for shard, group in self._by_shard(others).items()
+        }
         for part in self.shards.run(calls).values():
             found.update(part)
         return {other: found[other] for other in others if other in found}

@@ -14,8 +14,7 @@ from index.derived.manifest import Manifest, ShardEntry
 from index.errors import ClusterError, StoreError
 
 # What the coordinator may ask of a shard: the methods a question's path uses.
-SHARD_METHODS = frozenset({"bm25_ranking", "dense_ranking_of", "sides", "centroid",
-                           "similarities"})  # fmt: skip
+SHARD_METHODS = frozenset({"bm25_ranking", "dense_ranking_of", "sides", "centroid", "similarities"})
 
 
 def load_shard(folder: Path) -> Generation:
@@ -40,8 +39,10 @@ class LocalShards:
 
     def run(self, calls: dict[int, tuple[str, tuple]]) -> dict[int, object]:
         """{shard: (method, args)} → {shard: result}."""
-        return {shard: getattr(self._generations[shard], method)(*args)
-                for shard, (method, args) in calls.items()}  # fmt: skip
+        return {
+            shard: getattr(self._generations[shard], method)(*args)
+            for shard, (method, args) in calls.items()
+        }
 
     def close(self) -> None:
         """Nothing runs elsewhere."""
@@ -97,12 +98,16 @@ class RayShards:
         loaded = self._gather({n: a.rows.remote() for n, a in enumerate(self.actors)})
         for number, entry in enumerate(entries):
             if loaded[number] != entry.rows:
-                raise StoreError(f"{self._names[number]}: shard holds {loaded[number]} rows, "
-                                 f"the manifest says {entry.rows}; rebuild the index")  # fmt: skip
+                raise StoreError(
+                    f"{self._names[number]}: shard holds {loaded[number]} rows, "
+                    f"the manifest says {entry.rows}; rebuild the index"
+                )
 
     def run(self, calls: dict[int, tuple[str, tuple]]) -> dict[int, object]:
-        refs = {shard: self.actors[shard].call.remote(method, *args)
-                for shard, (method, args) in calls.items()}  # fmt: skip
+        refs = {
+            shard: self.actors[shard].call.remote(method, *args)
+            for shard, (method, args) in calls.items()
+        }
         return self._gather(refs)
 
     def close(self) -> None:

@@ -43,32 +43,51 @@ def shard_bounds(doc_ids: Sequence[str], shards: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def _shard_stats(texts: Sequence[str], chunks: Sequence[Chunk],
-                 titles: Mapping[str, str]) -> tuple[CollectionStats, CollectionStats]:  # fmt: skip
+def _shard_stats(
+    texts: Sequence[str], chunks: Sequence[Chunk], titles: Mapping[str, str]
+) -> tuple[CollectionStats, CollectionStats]:
     """(chunk, document) BM25 statistics of one shard."""
     chunk_stats = CollectionStats.of([analyze(text) for text in texts])
     return chunk_stats, DocumentCorpus.of(chunks, titles).stats()
 
 
-def _write_shard(folder: str, manifest: Manifest, chunks: Sequence[Chunk], texts: Sequence[str],
-                 vectors: np.ndarray, titles: Mapping[str, str],
-                 stats: tuple[CollectionStats, CollectionStats]) -> str:  # fmt: skip
+def _write_shard(
+    folder: str,
+    manifest: Manifest,
+    chunks: Sequence[Chunk],
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    titles: Mapping[str, str],
+    stats: tuple[CollectionStats, CollectionStats],
+) -> str:
     """One shard's files, then its manifest (on a worker: `folder` is shared storage)."""
     path = Path(folder)
     corpus = [analyze(text) for text in texts]
     chunk_ids, doc_ids = [c.chunk_id for c in chunks], [c.doc_id for c in chunks]
     documents = DocumentCorpus.of(chunks, titles)
-    kind = write_generation_files(path, chunk_ids, doc_ids, corpus, vectors, manifest.bm25,
-                                  documents, stats)  # fmt: skip
-    shard = replace(manifest, vector_index=kind, documents=len(set(doc_ids)),
-                    chunks=len(chunks), tokens=sum(c.n_tokens for c in chunks))  # fmt: skip
+    kind = write_generation_files(
+        path, chunk_ids, doc_ids, corpus, vectors, manifest.bm25, documents, stats
+    )
+    shard = replace(
+        manifest,
+        vector_index=kind,
+        documents=len(set(doc_ids)),
+        chunks=len(chunks),
+        tokens=sum(c.n_tokens for c in chunks),
+    )
     shard.write(path)
     return kind
 
 
-def write_shards(cluster, folder: Path, manifest: Manifest, chunks: Sequence[Chunk],
-                 texts: Sequence[str], vectors: np.ndarray,
-                 titles: Mapping[str, str]) -> Manifest:  # fmt: skip
+def write_shards(
+    cluster,
+    folder: Path,
+    manifest: Manifest,
+    chunks: Sequence[Chunk],
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    titles: Mapping[str, str],
+) -> Manifest:
     """Create `folder` with its shards and collection statistics; the generation's
     manifest, naming the shards, for the caller to write last."""
     ray = cluster.connect()
@@ -79,23 +98,38 @@ def write_shards(cluster, folder: Path, manifest: Manifest, chunks: Sequence[Chu
     write_task = ray.remote(_write_shard).options(max_retries=3, scheduling_strategy="SPREAD")
     text_refs = [ray.put(list(texts[start:end])) for start, end in bounds]
     chunk_refs = [ray.put(list(chunks[start:end])) for start, end in bounds]
-    title_refs = [ray.put({c.doc_id: titles.get(c.doc_id, "") for c in chunks[start:end]})
-                  for start, end in bounds]  # fmt: skip
-    entries = [ShardEntry(f"shard-{n:03d}", start, end - start)
-               for n, (start, end) in enumerate(bounds)]  # fmt: skip
+    title_refs = [
+        ray.put({c.doc_id: titles.get(c.doc_id, "") for c in chunks[start:end]})
+        for start, end in bounds
+    ]
+    entries = [
+        ShardEntry(f"shard-{n:03d}", start, end - start) for n, (start, end) in enumerate(bounds)
+    ]
     try:
         refs = zip(text_refs, chunk_refs, title_refs, strict=True)
         parts = ray.get([stats_task.remote(*shard_refs) for shard_refs in refs])
-        stats = (CollectionStats.merge(part[0] for part in parts),
-                 CollectionStats.merge(part[1] for part in parts))  # fmt: skip
+        stats = (
+            CollectionStats.merge(part[0] for part in parts),
+            CollectionStats.merge(part[1] for part in parts),
+        )
         stats[0].save(folder)
         stats[1].save(folder, DOCUMENT_STATS)
-        kinds = ray.get([
-            write_task.remote(str(folder / entry.name), manifest, chunk_ref, text_ref,
-                              vectors[start:end], title_ref, stats)
-            for entry, (start, end), chunk_ref, text_ref, title_ref
-            in zip(entries, bounds, chunk_refs, text_refs, title_refs, strict=True)
-        ])  # fmt: skip
+        kinds = ray.get(
+            [
+                write_task.remote(
+                    str(folder / entry.name),
+                    manifest,
+                    chunk_ref,
+                    text_ref,
+                    vectors[start:end],
+                    title_ref,
+                    stats,
+                )
+                for entry, (start, end), chunk_ref, text_ref, title_ref in zip(
+                    entries, bounds, chunk_refs, text_refs, title_refs, strict=True
+                )
+            ]
+        )
     except ray.exceptions.RayError as error:
         cause = getattr(error, "cause", None) or error
         raise ClusterError(

@@ -79,10 +79,10 @@ def _newest(policy: AnswerPolicy, judged: Sequence[Judged]) -> Judged:
     """Among spans that pass and score near the best, the newest report's best."""
     best = max(j.features.logit for j in judged)
     near = [
-        j for j in judged
-        if j.probability >= policy.threshold
-        and j.features.logit >= best - policy.latest_within
-    ]  # fmt: skip
+        j
+        for j in judged
+        if j.probability >= policy.threshold and j.features.logit >= best - policy.latest_within
+    ]
     dated = [j for j in near if j.span.unit.passage.published is not None]
     if not dated:
         return judged[0]

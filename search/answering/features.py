@@ -29,14 +29,21 @@ PREFIX = 4
 # Names news writes in more than one way (analyzed terms), both ways: a government by
 # its capital ("Beijing said" for China).
 _SAME = (
-    ("us", "america", "american", "washington"), ("uk", "britain", "british", "london"),
-    ("china", "beij"), ("japan", "tokyo"), ("russia", "moscow"), ("taiwan", "taipei"),
-    ("eu", "brussel"), ("canada", "ottawa"), ("netherland", "dutch", "hagu"),
-)  # fmt: skip
+    ("us", "america", "american", "washington"),
+    ("uk", "britain", "british", "london"),
+    ("china", "beij"),
+    ("japan", "tokyo"),
+    ("russia", "moscow"),
+    ("taiwan", "taipei"),
+    ("eu", "brussel"),
+    ("canada", "ottawa"),
+    ("netherland", "dutch", "hagu"),
+)
 # "United States" in a question is the "US" of a text, but not every "state" is the US.
 ALIASES = {term: frozenset(group) - {term} for group in _SAME for term in group} | {
-    "unit": frozenset({"us"}), "state": frozenset({"us"}),
-}  # fmt: skip
+    "unit": frozenset({"us"}),
+    "state": frozenset({"us"}),
+}
 
 
 @dataclass(frozen=True)
@@ -100,9 +107,10 @@ def constraint_share(question: QuestionProfile, rarity, span: Candidate, terms) 
     prefixes = {t[:PREFIX] for t in context if len(t) > PREFIX}
     weights = [max(rarity.get(t, 0.0) for t in name) for name in question.constraints]
     found = sum(
-        weight for name, weight in zip(question.constraints, weights, strict=True)
+        weight
+        for name, weight in zip(question.constraints, weights, strict=True)
         if 2 * sum(_present(t, context, prefixes) for t in name) >= len(name)
-    )  # fmt: skip
+    )
     return found / (sum(weights) or 1.0)
 
 

@@ -147,8 +147,9 @@ class StoryBook:
         if self._db is None:
             path = self.index.dir / BOOK_NAME
             if writable(path):
-                self._db = sqlite3.connect(path, timeout=60, isolation_level=None,
-                                           check_same_thread=False)  # fmt: skip
+                self._db = sqlite3.connect(
+                    path, timeout=60, isolation_level=None, check_same_thread=False
+                )
             else:
                 self._db = _in_memory_copy(path)
             self._db.executescript(_SCHEMA)
@@ -201,9 +202,10 @@ class StoryBook:
         # A document the generation holds by its words alone waits for its vectors:
         # assigned without them it would stay a story of its own for good.
         new = [
-            s for s in summaries.values()
+            s
+            for s in summaries.values()
             if s.doc_id not in self._reports and generation.embedded(s.doc_id)
-        ]  # fmt: skip
+        ]
         new.sort(key=oldest_first)
         profiles = {}
         for summary in new:
@@ -237,17 +239,25 @@ class StoryBook:
             if link >= best_link:
                 best_story, best_link = story_id, link
         del self._reports[summary.doc_id]
-        report = Report(summary.doc_id, best_story or "story-" + summary.doc_id,
-                        summary.published, item, columns)  # fmt: skip
+        report = Report(
+            summary.doc_id,
+            best_story or "story-" + summary.doc_id,
+            summary.published,
+            item,
+            columns,
+        )
         self._remember(report)
         db.execute(
             "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?)",
-            (report.doc_id, report.story_id,
-             summary.published.isoformat() if summary.published else None,
-             json.dumps(item.names, ensure_ascii=False),
-             json.dumps(item.phrases, ensure_ascii=False),
-             json.dumps(columns, ensure_ascii=False)),
-        )  # fmt: skip
+            (
+                report.doc_id,
+                report.story_id,
+                summary.published.isoformat() if summary.published else None,
+                json.dumps(item.names, ensure_ascii=False),
+                json.dumps(item.phrases, ensure_ascii=False),
+                json.dumps(columns, ensure_ascii=False),
+            ),
+        )
 
     def _candidate_stories(self, generation: Generation, doc_id: str, item: Profile) -> list[str]:
         """Stories of the document's nearest neighbours by vector and of the reports
@@ -271,9 +281,10 @@ class StoryBook:
         members (the members nearest in time compared), times the time factor of the
         member nearest in time."""
         members = [
-            member for m in self._members.get(story_id, ())
+            member
+            for m in self._members.get(story_id, ())
             if not same_column(report.columns, (member := self._reports[m]).columns)
-        ]  # fmt: skip
+        ]
         members.sort(key=lambda m: _gap_key(report.published, m.published))
         members = members[:MAX_MEMBERS_COMPARED]
         if not members:
@@ -281,11 +292,16 @@ class StoryBook:
         cosines = generation.document_similarities(report.doc_id, [m.doc_id for m in members])
         mine = self.names_vector(report.doc_id)
         links = sorted(
-            (content_link(cosines.get(m.doc_id, 0.0),
-                          vector_cosine(mine, self.names_vector(m.doc_id)), self.config)
-             for m in members),
+            (
+                content_link(
+                    cosines.get(m.doc_id, 0.0),
+                    vector_cosine(mine, self.names_vector(m.doc_id)),
+                    self.config,
+                )
+                for m in members
+            ),
             reverse=True,
-        )[: self.config.top_members]  # fmt: skip
+        )[: self.config.top_members]
         gap = days_apart(report.published, members[0].published)
         return sum(links) / len(links) * time_factor(gap, self.config)
 

@@ -187,9 +187,11 @@ def _fold_short_forms(counts: Counter[str], shown: dict[str, str]) -> Counter[st
     longer = [key for key in counts if " " in key]
     folded: Counter[str] = Counter()
     for key, count in counts.items():
-        owners = [] if " " in key else [
-            name for name in longer if name.split()[0] == key or name.split()[-1] == key
-        ]  # fmt: skip
+        owners = (
+            []
+            if " " in key
+            else [name for name in longer if name.split()[0] == key or name.split()[-1] == key]
+        )
         folded[owners[0] if len(owners) == 1 else key] += count
     return folded
 

@@ -15,6 +15,8 @@ import pytest
 from eval.datasets import DatasetError, load_dataset
 from eval.evaluate import EvalOptions, evaluate_dataset
 
+pytestmark = pytest.mark.model
+
 MINI = Path(__file__).resolve().parents[2] / "eval"  # the bundled demo questions
 
 
@@ -36,8 +38,11 @@ def _eval_cli(dataset: Path, out: Path, cache: Path, *extra: str):
     env = {**os.environ, "NEWSDESK_EVAL_CACHE": str(cache)}
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", "eval", str(dataset), "--out", str(out), *extra],
-        capture_output=True, text=True, env=env, timeout=900,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
 
 
 def test_eval_writes_a_sane_report_and_is_reproducible(mini_dataset, cache_root, tmp_path):
@@ -72,8 +77,13 @@ def test_eval_writes_a_sane_report_and_is_reproducible(mini_dataset, cache_root,
     assert "questions embedded by onnx in int8" in markdown
 
     indexes_before = sorted(p.name for p in cache_root.iterdir())
-    second = _eval_cli(mini_dataset, tmp_path / "two", cache_root,
-                       "--compare", str(tmp_path / "one" / "report.json"))  # fmt: skip
+    second = _eval_cli(
+        mini_dataset,
+        tmp_path / "two",
+        cache_root,
+        "--compare",
+        str(tmp_path / "one" / "report.json"),
+    )
     assert second.returncode == 0, second.stderr
     assert sorted(p.name for p in cache_root.iterdir()) == indexes_before, "index reused"
     again = json.loads((tmp_path / "two" / "report.json").read_text())
@@ -86,8 +96,15 @@ def test_eval_writes_a_sane_report_and_is_reproducible(mini_dataset, cache_root,
 def test_the_answer_policy_is_set_from_the_command_line(mini_dataset, cache_root, tmp_path):
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps({"threshold": 1.0, "add_within": 0.0}))
-    run = _eval_cli(mini_dataset, tmp_path / "strict", cache_root, "--modes", "bm25",
-                    "--answer-policy", str(policy))  # fmt: skip
+    run = _eval_cli(
+        mini_dataset,
+        tmp_path / "strict",
+        cache_root,
+        "--modes",
+        "bm25",
+        "--answer-policy",
+        str(policy),
+    )
     assert run.returncode == 0, run.stderr
     report = json.loads((tmp_path / "strict" / "report.json").read_text())
     assert report["configuration"]["answer"]["threshold"] == 1.0
@@ -101,8 +118,12 @@ def test_the_answer_policy_is_set_from_the_command_line(mini_dataset, cache_root
 def test_as_of_hides_documents_published_after_the_question(mini_dataset, cache_root, tmp_path):
     dataset = tmp_path / "asof"
     shutil.copytree(mini_dataset, dataset)
-    question = {"_id": "early", "query": "How big was Huawei's emergency order with TSMC?",
-                "evidence": ["US$700 million emergency order"], "date": "2020-01-01"}  # fmt: skip
+    question = {
+        "_id": "early",
+        "query": "How big was Huawei's emergency order with TSMC?",
+        "evidence": ["US$700 million emergency order"],
+        "date": "2020-01-01",
+    }
     (dataset / "questions.jsonl").write_text(json.dumps(question) + "\n")
     plain = evaluate_dataset(
         dataset, EvalOptions(modes=("bm25",), answers=False, cache_root=cache_root)

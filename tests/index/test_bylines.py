@@ -15,7 +15,10 @@ def test_joined_bylines_are_split_and_credits_set_apart():
     assert read_byline(["Coco Feng,Eunice Xu"], SCMP) == (("Coco Feng", "Eunice Xu"), ())
     assert read_byline(["By Li Bin and Wang Ju"], None) == (("Li Bin", "Wang Ju"), ())
     assert read_byline(["Ann Cao; Coco Feng & Wency Chen"], SCMP)[0] == (
-        "Ann Cao", "Coco Feng", "Wency Chen")  # fmt: skip
+        "Ann Cao",
+        "Coco Feng",
+        "Wency Chen",
+    )
     assert read_byline(["Bloomberg"], "Caixin Global") == ((), ("Bloomberg",))
     assert read_byline(["Reuters", "Jane Doe"], "Caixin Global") == (("Jane Doe",), ("Reuters",))
     assert read_byline(["SCMP"], SCMP) == ((), ("SCMP",)), "the outlet's initials"
@@ -34,11 +37,21 @@ def test_any_one_name_matches_in_any_case_and_only_whole_words():
 def test_a_store_keeps_the_credit_line_and_filters_by_any_co_author(tmp_path, chunker):
     article = "Chipmakers met in Shanghai on Monday to agree on a common supply plan for wafers."
     docs = [
-        build_document(text=article, provenance=Provenance("feed.xml", "feed", 0),
-                       title="Chip talks", source=SCMP, authors=["Coco Feng,Eunice Xu"]),
-        build_document(text=article + " More.", provenance=Provenance("feed.xml", "feed", 1),
-                       title="Wire copy", source="Caixin Global", authors=["Bloomberg"]),
-    ]  # fmt: skip
+        build_document(
+            text=article,
+            provenance=Provenance("feed.xml", "feed", 0),
+            title="Chip talks",
+            source=SCMP,
+            authors=["Coco Feng,Eunice Xu"],
+        ),
+        build_document(
+            text=article + " More.",
+            provenance=Provenance("feed.xml", "feed", 1),
+            title="Wire copy",
+            source="Caixin Global",
+            authors=["Bloomberg"],
+        ),
+    ]
     with DocumentStore(tmp_path / "index") as store:
         store.add(docs, chunker)
         stored = {s.title: s for s in store.summaries()}

@@ -21,6 +21,8 @@ from index.newsindex import NewsIndex
 from search.desk import Newsdesk
 from tests.index.ingest.hostile_cases import write_articles
 
+pytestmark = pytest.mark.model
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -15,6 +15,8 @@ from index.derived.vectors import VectorStore
 from index.errors import StoreError
 from index.newsindex import NewsIndex
 
+pytestmark = pytest.mark.model
+
 QUERIES = [
     "Huawei semiconductor restrictions",
     "TikTok security threat senators",

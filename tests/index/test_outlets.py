@@ -9,12 +9,18 @@ from index.outlets import closest, name_matches, source_matches
 
 @pytest.mark.parametrize(
     "wanted,outlet,matches",
-    [("caixin", "Caixin Global", True), ("CAIXIN GLOBAL", "Caixin Global", True),
-     ("SCMP", "South China Morning Post", True), ("morning post", "South China Morning Post", True),
-     ("global", "Caixin Global", True), ("cai", "Caixin Global", False),
-     ("Post", "South China Morning Post", True), ("reuter", "Reuters", False),
-     ("", "Reuters", False)],
-)  # fmt: skip
+    [
+        ("caixin", "Caixin Global", True),
+        ("CAIXIN GLOBAL", "Caixin Global", True),
+        ("SCMP", "South China Morning Post", True),
+        ("morning post", "South China Morning Post", True),
+        ("global", "Caixin Global", True),
+        ("cai", "Caixin Global", False),
+        ("Post", "South China Morning Post", True),
+        ("reuter", "Reuters", False),
+        ("", "Reuters", False),
+    ],
+)
 def test_any_part_of_the_name_on_word_boundaries_or_the_initials(wanted, outlet, matches):
     assert name_matches(wanted, outlet) is matches
 

@@ -9,6 +9,8 @@ from index.derived.embedding import Embedder
 from index.newsindex import NewsIndex
 from tests.index.test_newsindex import _assert_same, _rankings
 
+pytestmark = pytest.mark.model
+
 QUERY = "Huawei semiconductor restrictions"
 
 

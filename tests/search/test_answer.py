@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.model
+
 # Our own questions over the bundled corpus, each with a phrase that the answer must cite.
 QUESTIONS = [
     (
@@ -38,7 +40,7 @@ def test_every_answer_sentence_is_an_exact_cited_span(demo_desk, question):
     assert numbers == list(range(1, len(numbers) + 1))
     assert [s.citation for s in answer.sentences] == numbers
     for sentence, citation in zip(answer.sentences, answer.citations, strict=True):
-        document = demo_desk.index.document(citation.passage.doc_id)
+        document = demo_desk.document(citation.passage.doc_id)
         assert document.text[citation.start : citation.end] == citation.text == sentence.text
         passage = citation.passage
         assert document.text[passage.start : passage.end] == passage.text

@@ -13,6 +13,8 @@ import pytest
 from eval.answerset import contains_answer, load_answer_set, score_answer_set
 from search.evidence import leans_on_previous
 
+pytestmark = pytest.mark.model
+
 SET = Path(__file__).resolve().parent.parent / "data" / "answers" / "questions.jsonl"
 
 
@@ -51,7 +53,7 @@ def test_every_cited_span_is_exact_and_stands_alone(answered, demo_desk):
     _, _, answers = answered
     for answer in answers.values():
         for sentence, citation in zip(answer.sentences, answer.citations, strict=True):
-            document = demo_desk.index.document(citation.passage.doc_id)
+            document = demo_desk.document(citation.passage.doc_id)
             assert document.text[citation.start : citation.end] == citation.text == sentence.text
             passage = citation.passage
             assert document.text[passage.start : passage.end] == passage.text
@@ -130,9 +132,10 @@ def test_results_show_the_range_of_outlets_unless_switched_off(demo_desk):
 def test_an_answer_mixing_dates_says_so_oldest_first(answered):
     _, _, answers = answered
     mixed = [
-        a for a in answers.values()
+        a
+        for a in answers.values()
         if len({s.published.date() for s in a.sentences if s.published}) > 1
-    ]  # fmt: skip
+    ]
     for answer in mixed:
         assert answer.dates_note.startswith("From reports of ")
         days = sorted({s.published.date() for s in answer.sentences if s.published})

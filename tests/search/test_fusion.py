@@ -11,8 +11,9 @@ from search.weighted import weighted_fuse
 
 # Scores are distinct and positive: ranx breaks ties its own way, and 0 is its floor.
 _scores = st.lists(st.floats(0.01, 100.0), min_size=2, max_size=25, unique=True)
-_ranking = st.tuples(st.lists(st.sampled_from(range(40)), min_size=2, max_size=25, unique=True),
-                     _scores)  # fmt: skip
+_ranking = st.tuples(
+    st.lists(st.sampled_from(range(40)), min_size=2, max_size=25, unique=True), _scores
+)
 
 
 def _pairs(ranking) -> list[tuple[str, float]]:
@@ -44,7 +45,11 @@ def test_rrf_equals_ranx(first, second):
 def test_weighted_sum_of_min_max_scores_equals_ranx(first, second, dense_weight):
     bm25, dense = _pairs(first), _pairs(second)
     ours = weighted_fuse(bm25, dense, dense_weight)
-    theirs = _ranx([bm25, dense], norm="min-max", method="wsum",
-                   params={"weights": [1 - dense_weight, dense_weight]})  # fmt: skip
+    theirs = _ranx(
+        [bm25, dense],
+        norm="min-max",
+        method="wsum",
+        params={"weights": [1 - dense_weight, dense_weight]},
+    )
     for doc, score in ours.items():
         assert score == pytest.approx(theirs.get(doc, 0.0), abs=1e-9)

@@ -4,11 +4,15 @@ two share and the time between them."""
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.model
+
 SUBJECT_TITLE = "Huawei Placed Emergency Order with TSMC"
 
 
 def _subject(desk):
-    return next(d for d in desk.index.store.documents() if d.title == SUBJECT_TITLE)
+    return next(d for d in desk.documents() if d.title == SUBJECT_TITLE)
 
 
 def test_related_coverage_of_a_document(demo_desk):
@@ -41,7 +45,7 @@ def test_related_coverage_of_a_document(demo_desk):
 
 
 def test_related_by_url_and_by_pasted_text(demo_desk):
-    feed_doc = next(d for d in demo_desk.index.store.documents() if d.url)
+    feed_doc = next(d for d in demo_desk.documents() if d.url)
     by_url = demo_desk.related(url=feed_doc.url, k=5)
     reasons = [i.reason for s in by_url for i in s.items if i.document.doc_id == feed_doc.doc_id]
     assert reasons in ([], ["the report you picked"])
@@ -50,5 +54,5 @@ def test_related_by_url_and_by_pasted_text(demo_desk):
     )
     stories = demo_desk.related(text=pasted, k=3)
     best = max((i for s in stories for i in s.items), key=lambda i: i.score)
-    assert "counterintelligence threat" in demo_desk.index.document(best.document.doc_id).text
+    assert "counterintelligence threat" in demo_desk.document(best.document.doc_id).text
     assert "TikTok" in best.reason

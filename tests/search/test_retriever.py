@@ -10,6 +10,8 @@ import pytest
 from search.desk import Newsdesk
 from search.types import Filters
 
+pytestmark = pytest.mark.model
+
 QUESTION = "What did China's commerce ministry say about the new US restrictions on Huawei?"
 HUAWEI_ARTICLE = "China Hits Back at New U.S. Restrictions on Huawei"
 
@@ -67,7 +69,8 @@ def test_source_and_author_filters(demo_desk):
     by_surname = demo_desk.search("chips", k=20, filters=Filters(authors=("Feng",)))
     assert {p.doc_id for p in by_surname} == {p.doc_id for p in feng}
     assert demo_desk.search("chips", k=5, filters=Filters(authors=("Bloomberg",)))[0].source == (
-        "Caixin Global"), "an agency credit still filters"  # fmt: skip
+        "Caixin Global"
+    ), "an agency credit still filters"
     from index.errors import NoMatch
 
     with pytest.raises(NoMatch, match="no outlet in the archive matches 'No Such Outlet'"):

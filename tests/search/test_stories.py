@@ -17,6 +17,8 @@ from eval.stories import (
 from search.related import PICKED
 from search.types import Filters
 
+pytestmark = pytest.mark.model
+
 LABELS = Path(__file__).resolve().parents[1] / "data" / "stories" / "demo_stories.json"
 NEXPERIA = "China and the Netherlands seek ‘pragmatic’ reset as Nexperia row rolls on"
 
@@ -26,8 +28,7 @@ def _by_title(desk, title: str) -> str:
 
 
 def _grouping(desk) -> dict[str, str]:
-    desk.book.refresh()
-    return {d: s for s in desk.book.story_ids() for d in desk.book.members(s)}
+    return desk.story_of_each()
 
 
 def test_stories_match_the_hand_labeled_grouping(demo_desk):
@@ -47,7 +48,8 @@ def test_the_nexperia_dispute_is_one_story_and_its_reasons_name_it(demo_desk):
     assert len(first.items) == 4 and first.reports == 4  # the picked report among them
     for item in first.items:
         assert item.reason == "the report you picked" or (
-            "Nexperia" in item.reason and " apart" in item.reason)  # fmt: skip
+            "Nexperia" in item.reason and " apart" in item.reason
+        )
     for story in stories[1:]:
         assert all(item.reason.split(" — ")[0] for item in story.items)
 
@@ -59,8 +61,9 @@ def test_no_reason_is_made_of_generic_words_and_padding_gives_way_to_nothing(dem
     for reason in (i.reason for s in stories for i in s.items if i.reason != PICKED):
         terms = reason.split(" — ")[0].split(", ")
         assert not {"Around", "Among", "Earlier", "China", "US", "Shares"} & set(terms), reason
-    fifa = _by_title(demo_desk, next(s.title for s in demo_desk.summaries()
-                                     if s.title.startswith("FIFA")))  # fmt: skip
+    fifa = _by_title(
+        demo_desk, next(s.title for s in demo_desk.summaries() if s.title.startswith("FIFA"))
+    )
     assert demo_desk.related(doc_id=fifa) == [], "nothing closely related"
 
 
@@ -69,7 +72,7 @@ def test_each_report_adds_an_exactly_cited_sentence(demo_desk):
     assert len(stories) >= 5
     for story in stories:
         for item in story.items:
-            document = demo_desk.index.document(item.document.doc_id)
+            document = demo_desk.document(item.document.doc_id)
             assert item.adds is not None
             assert document.text[item.adds.start : item.adds.end] == item.adds.text
     firsts = [s.items[0].adds.text for s in stories]
@@ -83,8 +86,9 @@ def test_stories_are_newest_first_and_filter_by_date_and_outlet(demo_desk):
     assert all(s.reports >= 2 and len(s.items) == s.reports for s in stories)
     from datetime import UTC, datetime
 
-    in_2020 = demo_desk.stories(Filters.between(datetime(2020, 1, 1, tzinfo=UTC),
-                                                datetime(2020, 12, 31, tzinfo=UTC)))  # fmt: skip
+    in_2020 = demo_desk.stories(
+        Filters.between(datetime(2020, 1, 1, tzinfo=UTC), datetime(2020, 12, 31, tzinfo=UTC))
+    )
     assert in_2020 and all(any(i.document.published.year == 2020 for i in s.items) for s in in_2020)
     moore = demo_desk.stories(Filters(sources=("Moore",)))  # credited by a Chinascope brief
     assert len(moore) == 1 and set(moore[0].outlets) == {"Caixin Global", "Chinascope"}
@@ -131,9 +135,9 @@ def test_adding_a_report_updates_the_stories_without_rebuilding_them(small_desk)
     after = _grouping(desk)
     assert {d: after[d] for d in before} == before, "nothing assigned is moved"
     new = next(d for d in after if d not in before)
-    barrier = next(d for d in before if "Wexley" in desk.index.document(d).title)
+    barrier = next(d for d in before if "Wexley" in desk.document(d).title)
     assert after[new] == after[barrier]
-    with Newsdesk(desk.index.dir) as reopened:
+    with Newsdesk(desk.index_dir) as reopened:
         assert reopened.book.refresh().added == 0, "the book is kept on disk"
         story = reopened.story(after[barrier])
         assert "Port Wexley" in story.items[1].reason or "Ilse Varga" in story.items[1].reason
@@ -182,6 +186,6 @@ def test_stories_asked_for_while_an_add_lacks_vectors_end_as_a_fresh_grouping(sm
     desk.add(files)
     assert desk.index.manifest().pending_chunks == 0 and polled
     grouping = _grouping(desk)
-    barriers = [d for d in grouping if "Wexley" in desk.index.document(d).text]
+    barriers = [d for d in grouping if "Wexley" in desk.document(d).text]
     assert len(barriers) == 2 and grouping[barriers[0]] == grouping[barriers[1]]
     assert len(set(grouping.values())) == 2, "as a grouping made after the fill"

@@ -8,6 +8,7 @@ import pytest
 
 from search.plan import make_plan
 from search.timeframe import read_timeframe
+from search.types import SearchRequest
 
 AS_OF = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -56,23 +57,26 @@ def test_a_year_that_is_part_of_the_subject_is_not_a_filter(question):
 
 
 def test_the_plan_drops_time_words_from_the_query_and_keeps_user_filters():
-    plan = make_plan("latest on Nexperia", as_of=AS_OF)
+    plan = make_plan(SearchRequest("latest on Nexperia", as_of=AS_OF))
     assert plan.latest and "latest" not in plan.query and "Nexperia" in plan.query
     assert plan.filters.until <= AS_OF.replace(hour=23, minute=59, second=59, microsecond=999999)
-    ignored = make_plan("latest on Nexperia", question_dates=False)
+    ignored = make_plan(SearchRequest("latest on Nexperia", question_dates=False))
     assert ignored.timeframe is None and not ignored.latest and ignored.filters is None
 
 
 @pytest.mark.parametrize(
     "question,as_of",
-    [("news in the last 10000 years", AS_OF), ("what happened 10000 years ago", AS_OF),
-     ("what happened 1000000000 days ago", AS_OF),
-     ("what happened yesterday", datetime(1, 1, 1, tzinfo=UTC)),
-     ("news in December 9999", datetime(9999, 12, 31, tzinfo=UTC))],
-)  # fmt: skip
+    [
+        ("news in the last 10000 years", AS_OF),
+        ("what happened 10000 years ago", AS_OF),
+        ("what happened 1000000000 days ago", AS_OF),
+        ("what happened yesterday", datetime(1, 1, 1, tzinfo=UTC)),
+        ("news in December 9999", datetime(9999, 12, 31, tzinfo=UTC)),
+    ],
+)
 def test_a_time_outside_the_calendar_is_dropped_with_a_note(question, as_of):
     frame = read_timeframe(question, as_of)
     assert frame is not None and frame.since is None and frame.until is None
     assert "outside the calendar" in frame.label
-    plan = make_plan(question, None, as_of)
+    plan = make_plan(SearchRequest(question, as_of=as_of))
     assert plan.query == question and plan.timeframe == frame

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 QUESTION = "What did China's commerce ministry say about the new US restrictions on Huawei?"
@@ -40,9 +42,15 @@ def browser():
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield launched
         launched.close()
 
@@ -430,8 +438,9 @@ def test_named_api_endpoints_answer_scripts(server):
     assert {"/ask", "/related", "/stories", "/add"} <= set(endpoints)
     answer = client.predict(QUESTION, 3, "hybrid", "", "", [], [], api_name="/ask")
     assert answer["found"] and answer["citations"][0]["title"].startswith("China Hits Back")
-    stories = client.predict("", "", "TikTok counterintelligence threat senators", 5,
-                             api_name="/related")  # fmt: skip
+    stories = client.predict(
+        "", "", "TikTok counterintelligence threat senators", 5, api_name="/related"
+    )
     assert stories and stories[0]["items"]
     listed = client.predict("", "", [], 2, 20, "", api_name="/stories")
     assert listed and listed[0]["story_id"] and listed[0]["items"][0]["adds"]
@@ -457,8 +466,9 @@ def test_the_add_endpoint_never_reads_a_path_on_the_server(server, tmp_path):
     secret.write_text("Secret memo\n\nThe board will sell the harbour land to the mayor's cousin.")
     secret.chmod(0o600)
     client = Client(server, verbose=False)
-    report = client.predict([str(secret), "file:///etc/passwd", "http://127.0.0.1:9/feed"],
-                            api_name="/add")  # fmt: skip
+    report = client.predict(
+        [str(secret), "file:///etc/passwd", "http://127.0.0.1:9/feed"], api_name="/add"
+    )
     errors = [source["error"] for source in report["sources"]]
     assert (
         errors[0]
@@ -466,6 +476,7 @@ def test_the_add_endpoint_never_reads_a_path_on_the_server(server, tmp_path):
     )
     assert "not an http(s) URL" in errors[1]
     assert "refused: 127.0.0.1 resolves to a loopback address" in errors[2]
-    answer = client.predict("Who will buy the harbour land?", 3, "hybrid", "", "", [], [],
-                            api_name="/ask")  # fmt: skip
+    answer = client.predict(
+        "Who will buy the harbour land?", 3, "hybrid", "", "", [], [], api_name="/ask"
+    )
     assert all("cousin" not in passage["text"] for passage in answer["passages"])

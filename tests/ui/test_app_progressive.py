@@ -12,6 +12,8 @@ import pytest
 from tests.index.test_progressive import FailingAfterLeads
 from tests.ui.test_app_browser import QUESTION, _free_port, browser  # noqa: F401
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def partial_index(tmp_path_factory):

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.model
+
 
 def _run(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NEWSDESK_INDEX": str(index)}

@@ -13,6 +13,8 @@ import pytest
 
 from search.types import Filters
 
+pytestmark = pytest.mark.model
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -49,7 +51,7 @@ def test_bad_arguments_are_refused_before_any_work(tmp_path: Path, args, says):
 
 
 def test_errors_name_the_value(demo_desk, tmp_path: Path):
-    index = demo_desk.index.dir
+    index = demo_desk.index_dir
     _one_line_error(
         _run("ask", "--since", "2021-01-01", "--until", "2020-01-01", "q", index=index),
         "the date range is inverted",
@@ -60,7 +62,7 @@ def test_errors_name_the_value(demo_desk, tmp_path: Path):
 
 
 def test_odd_queries_are_answered_without_error(demo_desk):
-    index = demo_desk.index.dir
+    index = demo_desk.index_dir
     for question in ["?!?...", "华为 芯片", "هواوي", "🚢🚢 ports", "\udced\udca0 Huawei"]:
         result = _run("ask", "--json", question, index=index)
         assert result.returncode == 0, result.stderr.decode()
@@ -83,7 +85,7 @@ def test_filter_values_with_sql_wildcards_are_not_patterns(demo_desk):
 
 
 def test_a_closed_pipe_ends_quietly(demo_desk):
-    index = demo_desk.index.dir
+    index = demo_desk.index_dir
     result = _run(index=index, shell=f"{sys.executable} -m ui.cli docs | head -c 20")
     assert result.returncode == 0
     assert b"Traceback" not in result.stderr and b"BrokenPipe" not in result.stderr

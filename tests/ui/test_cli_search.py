@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.model
+
 QUESTION = "What did China's commerce ministry say about the new US restrictions on Huawei?"
 
 
@@ -21,8 +23,13 @@ def index_dir(tmp_path_factory) -> Path:
 
 def _run(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NEWSDESK_INDEX": str(index_dir)}
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=600)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
 
 
 def test_ask_builds_the_demo_index_and_answers_with_citations(index_dir):
@@ -30,8 +37,16 @@ def test_ask_builds_the_demo_index_and_answers_with_citations(index_dir):
     assert result.returncode == 0, result.stderr
     assert "building it from the bundled demo corpus" in result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"question", "found", "message", "timeframe", "dates_note",
-                            "answer", "citations", "passages"}  # fmt: skip
+    assert set(payload) == {
+        "question",
+        "found",
+        "message",
+        "timeframe",
+        "dates_note",
+        "answer",
+        "citations",
+        "passages",
+    }
     assert payload["found"] is True and payload["timeframe"] is None
     assert set(payload["answer"][0]) == {"text", "citation", "published", "source", "phrase"}
     assert payload["answer"][0]["published"].startswith("2020-05-18")
@@ -104,8 +119,19 @@ def test_related_and_info(index_dir):
 
 
 STORY_KEYS = {"story_id", "story", "names", "reports", "first", "last", "outlets", "items"}
-ITEM_KEYS = {"doc_id", "title", "source", "authors", "credits", "published", "url", "score",
-             "reason", "adds", "also_in"}  # fmt: skip
+ITEM_KEYS = {
+    "doc_id",
+    "title",
+    "source",
+    "authors",
+    "credits",
+    "published",
+    "url",
+    "score",
+    "reason",
+    "adds",
+    "also_in",
+}
 
 
 def test_stories_list_filter_and_open_in_the_related_shape(index_dir):

@@ -25,8 +25,9 @@ EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">"quoted" \'single
 
 
 def _summary(url: str | None = "javascript:alert(3)", day: int = 18) -> DocumentSummary:
-    return DocumentSummary("d1", EVIL, EVIL, (EVIL,), datetime(2020, 5, day, tzinfo=UTC), url,
-                           (EVIL,))  # fmt: skip
+    return DocumentSummary(
+        "d1", EVIL, EVIL, (EVIL,), datetime(2020, 5, day, tzinfo=UTC), url, (EVIL,)
+    )
 
 
 def _assert_inert(markup: str) -> None:
@@ -36,26 +37,45 @@ def _assert_inert(markup: str) -> None:
 
 
 def test_every_field_of_an_answer_is_escaped():
-    passage = Passage(1, "d1:0000", _summary(), EVIL, 0, len(EVIL), Scores(0.5, 1, 2.0, 1, 0.8),
-                      also_in=(_summary(),))  # fmt: skip
+    passage = Passage(
+        1,
+        "d1:0000",
+        _summary(),
+        EVIL,
+        0,
+        len(EVIL),
+        Scores(0.5, 1, 2.0, 1, 0.8),
+        also_in=(_summary(),),
+    )
     answer = Answer(
-        EVIL, True, (AnswerSentence(EVIL, 1),), (Citation(1, passage, 0, len(EVIL), EVIL),),
+        EVIL,
+        True,
+        (AnswerSentence(EVIL, 1),),
+        (Citation(1, passage, 0, len(EVIL), EVIL),),
         (passage,),
-    )  # fmt: skip
+    )
     _assert_inert(answer_html(answer))
     _assert_inert(message_html(EVIL))
 
 
 def test_stories_timelines_charts_and_library_are_escaped():
     adds = Contribution(EVIL, 0, len(EVIL))
-    items = tuple(RelatedItem(_summary(day=day), 0.7, EVIL, also_in=(_summary(),), adds=adds)
-                  for day in (3, 18))  # fmt: skip
+    items = tuple(
+        RelatedItem(_summary(day=day), 0.7, EVIL, also_in=(_summary(),), adds=adds)
+        for day in (3, 18)
+    )
     story = Story(EVIL, EVIL, items, reports=2, names=(EVIL,))
     markup = stories_html([story])
     assert "<svg class='nd-chart'" in markup, "two dated reports get a timeline chart"
-    for html in (markup, story_list_html([story], EVIL), outlet_bars([_summary()]),
-                 month_bars([_summary()]), listing_html([_summary()], 1),
-                 removal_prompt(_summary()), removal_done(_summary(), 3)):  # fmt: skip
+    for html in (
+        markup,
+        story_list_html([story], EVIL),
+        outlet_bars([_summary()]),
+        month_bars([_summary()]),
+        listing_html([_summary()], 1),
+        removal_prompt(_summary()),
+        removal_done(_summary(), 3),
+    ):
         assert "<script" not in html and "<img" not in html and 'onerror="' not in html
     _assert_inert(markup)
     _assert_inert(listing_html([_summary()], 1))

@@ -21,8 +21,15 @@ def test_months_without_documents_are_empty_bars_not_missing_ones():
     assert len(months_between(docs[0].published.date(), docs[2].published.date())) == 7
     html = month_bars(docs)
     titles = re.findall(r"title='(\d{4}-\d\d): (\d+) documents'", html)
-    assert titles == [("2019-11", "2"), ("2019-12", "0"), ("2020-01", "0"), ("2020-02", "0"),
-                      ("2020-03", "0"), ("2020-04", "0"), ("2020-05", "1")]  # fmt: skip
+    assert titles == [
+        ("2019-11", "2"),
+        ("2019-12", "0"),
+        ("2020-01", "0"),
+        ("2020-02", "0"),
+        ("2020-03", "0"),
+        ("2020-04", "0"),
+        ("2020-05", "1"),
+    ]
 
 
 def test_month_labels_stay_few_over_a_long_archive():
@@ -42,9 +49,12 @@ def test_outlets_are_ranked_and_the_tail_is_grouped():
 
 
 def test_listing_shows_people_and_credits_apart_and_author_picker_lists_each_person():
-    docs = [_doc(1, 2026, 3, authors=("Coco Feng", "Eunice Xu")),
-            _doc(2, 2019, 9, authors=(), credits=("Bloomberg",)),
-            _doc(3, 2026, 1, authors=("coco feng",)), _doc(4, 2026, 2, authors=("Coco Feng",))]  # fmt: skip
+    docs = [
+        _doc(1, 2026, 3, authors=("Coco Feng", "Eunice Xu")),
+        _doc(2, 2019, 9, authors=(), credits=("Bloomberg",)),
+        _doc(3, 2026, 1, authors=("coco feng",)),
+        _doc(4, 2026, 2, authors=("Coco Feng",)),
+    ]
     html = listing_html(docs, 1)
     assert "Coco Feng, Eunice Xu" in html and "via Bloomberg" in html
     assert author_choices(docs) == ["Coco Feng", "Eunice Xu"], "one entry per person"

@@ -15,6 +15,8 @@ import pytest
 
 from search.stories.book import BOOK_NAME
 
+pytestmark = pytest.mark.model
+
 ARTICLES = {
     "quay.txt": "Harbour quay reopens\n\nBy Ana Lee\n\nThe old harbour quay in Porto "
     "reopened on Friday after repairs that took a year, the port authority said.",
@@ -26,13 +28,20 @@ ARTICLES = {
 
 
 def _run(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args, "--index", str(index)],
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args, "--index", str(index)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _fingerprint(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture()
@@ -80,7 +89,9 @@ def test_every_reader_works_on_a_read_only_index_and_writes_nothing(read_only_in
     assert stories.returncode == 0, stories.stderr
     (story,) = json.loads(stories.stdout)
     assert sorted(r["title"] for r in story["items"]) == [
-        "Harbour quay reopens", "Porto quay draws crowds"]  # fmt: skip
+        "Harbour quay reopens",
+        "Porto quay draws crowds",
+    ]
     docs = _run("docs", index=read_only_index)
     assert docs.returncode == 0 and "3 documents" in docs.stdout
     assert _fingerprint(read_only_index) == before

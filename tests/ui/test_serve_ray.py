@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.ray
+
 ARTICLES = {
     "quay.txt": "Harbour quay reopens\n\nThe old harbour quay in Porto reopened on Friday "
     "after repairs that took a year, the port authority said.",
@@ -69,17 +71,44 @@ def test_serve_with_a_local_cluster_keeps_answering_and_stops_its_ray(tmp_path):
     index = tmp_path / "index"
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
     built = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "index", "--index", str(index), "--ray", "local",
-         "--shards", "2", *(str(tmp_path / n) for n in ARTICLES)],
-        capture_output=True, text=True, env=env, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "ui.cli",
+            "index",
+            "--index",
+            str(index),
+            "--ray",
+            "local",
+            "--shards",
+            "2",
+            *(str(tmp_path / n) for n in ARTICLES),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--index", str(index), "--ray", "local",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "ui.cli",
+            "serve",
+            "--index",
+            str(index),
+            "--ray",
+            "local",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         # No request before the wait: the start-up thread, not a request's worker
         # thread, is then the one that starts the cluster (the case that died).

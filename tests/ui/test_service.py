@@ -8,6 +8,8 @@ import pytest
 from tests.index.ingest.hostile_cases import GOOD_ARTICLE, PROSE, _item, _rss
 from ui.service import MAX_UPLOAD_FILES, DeskService
 
+pytestmark = pytest.mark.model
+
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
@@ -30,9 +32,11 @@ def test_an_upload_batch_reports_every_file_and_stores_the_good_ones(service):
         ("page.data", html.encode()),
         ("broken.xml", b"<?xml version='1.0'?><rss><channel><item>"),
         ("dates.jsonl", b'{"text": "' + PROSE.encode() + b'", "date": 1e20}\n'),
-        *[(f"extra-{n}.txt", GOOD_ARTICLE.replace("ferry", f"ferry {n}").encode())
-          for n in range(MAX_UPLOAD_FILES)],
-    ]  # fmt: skip
+        *[
+            (f"extra-{n}.txt", GOOD_ARTICLE.replace("ferry", f"ferry {n}").encode())
+            for n in range(MAX_UPLOAD_FILES)
+        ],
+    ]
     report = service.add_uploads(uploads, ["/etc/passwd"])
     by_name = {source.origin.removeprefix("upload:"): source for source in report.sources}
     assert len(by_name["feed.bin"].documents) == 2 and by_name["feed.bin"].format == "feed"

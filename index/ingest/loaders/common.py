@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,7 +9,7 @@ from index.bylines import read_byline, split_names
 from index.documents import Document, Provenance
 from index.ids import content_hash, make_doc_id
 from index.ingest.loaders.htmltext import tidy_paragraphs
-from index.ingest.reading import strip_controls
+from index.text.cleaning import clean_string
 from index.text.sentences import sentence_spans
 
 _TITLE_WORDS = 14
@@ -18,21 +17,11 @@ _TITLE_WORDS = 14
 # and embedding it would cost minutes of CPU and gigabytes of memory.
 MAX_TEXT_CHARS = 2_000_000
 MAX_FIELD_CHARS = 2_000
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class RecordError(ValueError):
     """One record (a feed item, an export row, a brief) is unusable; the rest of its
     file still loads. The message is one line."""
-
-
-def clean_string(value: str) -> str:
-    """Text safe to store: lone surrogates (from JSON escapes such as "\\ud83d") become
-    U+FFFD while valid escaped pairs join into their character; C0 controls other than
-    tab and newlines are dropped."""
-    if _SURROGATE.search(value):
-        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return strip_controls(value)
 
 
 def clean_field(value: object | None) -> str:

@@ -13,8 +13,16 @@ from datetime import datetime
 
 from index.dates import parse_date
 
-_DATE_META = ("article:published_time", "og:published_time", "datepublished",
-              "publishdate", "pubdate", "dc.date.issued", "dc.date", "date")  # fmt: skip
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "pubdate",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$", re.I)
 # Markup past this point is body text: metadata lives in the head and the article top.
 _HEAD_CHARS = 1_000_000

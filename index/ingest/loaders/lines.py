@@ -138,13 +138,13 @@ _PUBLISHER = [
     re.compile(
         rf"^(?:Related|More)\s+(?:postings|posts|stories|articles|news)\s+"
         rf"(?:on|from|at)\s+{_SITE}\s*:?$"
-    ),  # fmt: skip
+    ),
     re.compile(rf"^More\s+from\s+{_SITE}\s*:?$"),
     re.compile(
         rf"^(?:©|\(c\)|Copyright)\s*(?:©\s*)?(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?\s+)?"
         rf"{_SITE}\.?(?:\s+All rights reserved\.?)?$",
         re.I,
-    ),  # fmt: skip
+    ),
 ]
 
 

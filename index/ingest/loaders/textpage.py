@@ -181,8 +181,9 @@ def _segment_article(segment: list[Line]) -> _Article | None:
         authors, stop = parse_author_line(segment[author_at][1]), author_at
     headline = _headline_before(segment, stop)
     first_line = headline[0] if headline else segment[first_prose][0]
-    return _Article(headline[1] if headline else None, tuple(paragraphs), first_line,
-                    authors=authors)  # fmt: skip
+    return _Article(
+        headline[1] if headline else None, tuple(paragraphs), first_line, authors=authors
+    )
 
 
 def _author_line_before(lines: list[Line], stop: int) -> int | None:

@@ -42,8 +42,9 @@ def test_feed_items_sharing_one_link_are_kept_apart(tmp_path, store, chunker):
 def test_another_outlets_item_at_a_stored_url_does_not_replace_it(store, chunker):
     original = _doc(ARTICLE, url="https://port.example/news/1", source="Port Times")
     store.add([original], chunker)
-    intruder = _doc("Short teaser about ports. " * 3, url="https://port.example/news/1",
-                    source="Aggregator")  # fmt: skip
+    intruder = _doc(
+        "Short teaser about ports. " * 3, url="https://port.example/news/1", source="Aggregator"
+    )
     (outcome,) = store.add([intruder], chunker)
     assert outcome.status == "separate" and outcome.duplicate_of == original.doc_id
     assert store.get(original.doc_id).text == original.text
@@ -53,19 +54,26 @@ def test_another_outlets_item_at_a_stored_url_does_not_replace_it(store, chunker
 
 
 def test_the_same_outlet_updating_its_article_is_an_update(store, chunker):
-    store.add([_doc(ARTICLE, url="https://port.example/n/2", source="Port Times", title="T")],
-              chunker)  # fmt: skip
-    edited = _doc(ARTICLE + " Updated at noon.", url="https://port.example/n/2",
-                  source="Port Times", title="T")  # fmt: skip
+    store.add(
+        [_doc(ARTICLE, url="https://port.example/n/2", source="Port Times", title="T")], chunker
+    )
+    edited = _doc(
+        ARTICLE + " Updated at noon.",
+        url="https://port.example/n/2",
+        source="Port Times",
+        title="T",
+    )
     (outcome,) = store.add([edited], chunker)
     assert outcome.status == "updated" and store.count() == 1
     assert store.get(edited.doc_id).text.endswith("Updated at noon.")
 
 
 def test_templated_pages_make_a_bounded_number_of_links(store, chunker):
-    template = ("Weather for {city}: sunny spells with light winds, highs of 21 degrees and "
-                "lows of 12 degrees, with a small chance of showers later in the evening. "
-                "Tomorrow: more of the same across the region, pollen count moderate.")  # fmt: skip
+    template = (
+        "Weather for {city}: sunny spells with light winds, highs of 21 degrees and "
+        "lows of 12 degrees, with a small chance of showers later in the evening. "
+        "Tomorrow: more of the same across the region, pollen count moderate."
+    )
     documents = [_doc(template.format(city=f"Town{n}")) for n in range(60)]
     outcomes = store.add(documents, chunker)
     assert all(len(outcome.near_duplicates) <= MAX_LINKS for outcome in outcomes)

@@ -20,6 +20,8 @@ from index.derived.bert_onnx import OnnxBert, graph_file
 from index.derived.embedding import Embedder
 from index.text.tokenizer import model_max_tokens, resolve_model
 
+pytestmark = pytest.mark.model
+
 TEXTS = [
     "What did China's commerce ministry say about the new US restrictions on Huawei?",
     "Beijing",

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from index.derived.cross_encoder import OnnxCrossEncoder, load_cross_encoder, shipped_model_folder
 from index.errors import NewsdeskError
 
+pytestmark = pytest.mark.model
+
 BERLIN = "How many people live in Berlin?"
 POPULATION = (
     "Berlin had a population of 3,520,031 registered inhabitants in an area of 891.82 "
@@ -47,8 +49,13 @@ def test_the_file_is_a_twelve_layer_minilm_with_berts_vocabulary(scorer):
 
 
 @settings(max_examples=10, deadline=None)
-@given(st.lists(st.sampled_from([POPULATION, MUSEUMS, "Paris is in France.", "x " * 300]),
-                min_size=1, max_size=20))  # fmt: skip
+@given(
+    st.lists(
+        st.sampled_from([POPULATION, MUSEUMS, "Paris is in France.", "x " * 300]),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_a_text_scores_the_same_in_any_batch(scorer, texts):
     alone = [scorer.score(BERLIN, [text])[0] for text in texts]
     batched = scorer.score(BERLIN, texts)

@@ -11,6 +11,8 @@ from rank_bm25 import BM25Okapi
 from index.derived.documents_bm25 import DOCUMENT_BM25, DocumentCorpus, DocumentIndex
 from index.text.analyzer import analyze
 
+pytestmark = pytest.mark.model
+
 QUERIES = [
     "What did China's commerce ministry say about the new US restrictions on Huawei?",
     "SMIC wafer capacity 14-nanometre",
@@ -41,13 +43,19 @@ def test_scores_equal_rank_bm25_over_the_articles(demo_documents, tmp_path):
     index = DocumentIndex.build(corpus)
     index.save(tmp_path)
     loaded = DocumentIndex.load(tmp_path)
-    reference = BM25Okapi([list(t) for t in corpus.terms], k1=DOCUMENT_BM25.k1,
-                          b=DOCUMENT_BM25.b, epsilon=DOCUMENT_BM25.epsilon)  # fmt: skip
+    reference = BM25Okapi(
+        [list(t) for t in corpus.terms],
+        k1=DOCUMENT_BM25.k1,
+        b=DOCUMENT_BM25.b,
+        epsilon=DOCUMENT_BM25.epsilon,
+    )
     for query in QUERIES:
         expected = reference.get_scores(analyze(query))
         ranked = loaded.ranking(query, 5)
-        wanted = sorted(((corpus.doc_ids[i], s) for i, s in enumerate(expected) if s > 0),
-                        key=lambda pair: (-pair[1], pair[0]))[:5]  # fmt: skip
+        wanted = sorted(
+            ((corpus.doc_ids[i], s) for i, s in enumerate(expected) if s > 0),
+            key=lambda pair: (-pair[1], pair[0]),
+        )[:5]
         assert [d for d, _ in ranked] == [d for d, _ in wanted]
         np.testing.assert_allclose([s for _, s in ranked], [s for _, s in wanted], rtol=1e-5)
     allowed = set(corpus.doc_ids[:3])

@@ -5,6 +5,9 @@ exact product or computed on its own."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
+
+pytestmark = pytest.mark.model
 
 QUESTION = "What did China's commerce ministry say about the new US restrictions on Huawei?"
 
@@ -23,5 +26,7 @@ def test_document_dense_scores_are_the_mean_of_each_documents_two_best_chunks(de
     alone = generation.document_dense_scores(vector, found)
     assert alone.keys() == sides.document_dense.keys()
     assert np.allclose(list(alone.values()), list(sides.document_dense.values()), atol=1e-6)
-    assert any(len([r for r in range(generation.row_count) if generation.doc_id(r) == d]) > 1
-               for d in found), "some found document has two chunks to average"  # fmt: skip
+    assert any(
+        len([r for r in range(generation.row_count) if generation.doc_id(r) == d]) > 1
+        for d in found
+    ), "some found document has two chunks to average"

@@ -78,8 +78,13 @@ def test_briefing_page_is_the_publishers_and_credits_the_source_line(demo_dir):
     assert docs[0].published.date().isoformat() == "2020-05-19"
     assert {doc.source for doc in docs} == {"Chinascope"}
     assert [doc.credits for doc in docs if doc.credits] == [
-        ("Moore",), ("HKET",), ("Sina",), ("South China Morning Post",), ("Reuters",),
-        ("Central News Agency",)]  # fmt: skip
+        ("Moore",),
+        ("HKET",),
+        ("Sina",),
+        ("South China Morning Post",),
+        ("Reuters",),
+        ("Central News Agency",),
+    ]
     assert all("Related postings" not in doc.text for doc in docs)
     assert all("Continue reading" not in doc.text for doc in docs)
     assert all("Skip to content" not in doc.text for doc in docs)

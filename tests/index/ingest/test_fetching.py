@@ -102,10 +102,16 @@ def test_a_dripping_server_cannot_outlast_the_total_deadline(port: int):
 
 @pytest.mark.parametrize(
     "host,kind",
-    [("10.1.2.3", "private"), ("192.168.0.9", "private"), ("169.254.169.254", "link-local"),
-     ("::1", "loopback"), ("fd00::1", "private"), ("0.0.0.0", "unspecified"),
-     ("224.0.0.1", "multicast")],
-)  # fmt: skip
+    [
+        ("10.1.2.3", "private"),
+        ("192.168.0.9", "private"),
+        ("169.254.169.254", "link-local"),
+        ("::1", "loopback"),
+        ("fd00::1", "private"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+    ],
+)
 def test_non_public_addresses_are_refused(host: str, kind: str):
     refusal = HostPolicy().refusal(host, 80)
     assert refusal.startswith(f"refused: {host} resolves to a") and f"{kind} address" in refusal
@@ -119,9 +125,12 @@ def test_schemes_other_than_http_and_urls_without_a_host_are_refused(url: str):
 
 @pytest.mark.parametrize(
     "url,reason",
-    [("http://example.com:99999/", "Port out of range"), ("http://[::1/", "Invalid IPv6 URL"),
-     ("http://exa\tmple.com/", "space or control character")],
-)  # fmt: skip
+    [
+        ("http://example.com:99999/", "Port out of range"),
+        ("http://[::1/", "Invalid IPv6 URL"),
+        ("http://exa\tmple.com/", "space or control character"),
+    ],
+)
 def test_a_malformed_url_is_one_reported_line_and_the_batch_goes_on(url, reason, tmp_path):
     from index.ingest.pipeline import load_sources
 
@@ -161,8 +170,9 @@ def test_a_host_that_rebinds_after_the_check_is_reached_only_at_the_checked_addr
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding_lookup)
     try:
-        raw = fetch_url(f"http://rebind.test:{port}/page",
-                        policy=HostPolicy.from_list(["127.0.0.1/32"]))  # fmt: skip
+        raw = fetch_url(
+            f"http://rebind.test:{port}/page", policy=HostPolicy.from_list(["127.0.0.1/32"])
+        )
     finally:
         secret.shutdown()
     assert raw.data == PAGE

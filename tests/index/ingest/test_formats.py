@@ -182,8 +182,10 @@ def test_url_errors_are_one_line_and_name_the_url(local_server: str):
 
 def test_a_pasted_article_with_a_dateless_byline_keeps_its_headline_and_author(tmp_path: Path):
     page = tmp_path / "pasted.txt"
-    page.write_text("Harbour quay reopens\n\nBy Ana Lee and Bo Chen\n\nThe old harbour quay in "
-                    "Porto reopened on Friday after repairs that took a year.\n")  # fmt: skip
+    page.write_text(
+        "Harbour quay reopens\n\nBy Ana Lee and Bo Chen\n\nThe old harbour quay in "
+        "Porto reopened on Friday after repairs that took a year.\n"
+    )
     (document,) = load_source(str(page)).documents
     assert document.title == "Harbour quay reopens"
     assert document.authors == ("Ana Lee", "Bo Chen")

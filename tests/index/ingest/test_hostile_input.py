@@ -62,8 +62,10 @@ def test_bad_dates_cost_the_date_not_the_record(tmp_path, store, chunker):
     (result,) = [load_source(str(feed))]
     assert [d.published is None for d in result.documents] == [True, False]
     records = tmp_path / "dates.jsonl"
-    lines = [{"text": f"{PROSE} {n}", "date": value} for n, value in
-             enumerate(["9999-12-31T23:00:00-05:00", 1e20, "1589810820", 1589810820000])]  # fmt: skip
+    lines = [
+        {"text": f"{PROSE} {n}", "date": value}
+        for n, value in enumerate(["9999-12-31T23:00:00-05:00", 1e20, "1589810820", 1589810820000])
+    ]
     records.write_text("".join(json.dumps(line) + "\n" for line in lines))
     report = ingest([str(feed), str(records)], store, chunker)
     assert store.count() == 6 and not report.failed
@@ -85,12 +87,22 @@ def test_a_large_feed_is_loaded_in_linear_time(tmp_path: Path):
     st.one_of(
         st.binary(max_size=3000),
         st.text(max_size=3000).map(lambda text: text.encode("utf-8", "surrogatepass")),
-        st.sampled_from(["<rss>", "<?xml version='1.0'?><feed>", "{\"text\": ", "title,text\n",
-                         "<html><body><p>", "By A / May 18, 2020 / World\n"]).flatmap(
-            lambda head: st.text(max_size=2000).map(lambda tail: (head + tail).encode(
-                "utf-8", "surrogatepass"))),
+        st.sampled_from(
+            [
+                "<rss>",
+                "<?xml version='1.0'?><feed>",
+                '{"text": ',
+                "title,text\n",
+                "<html><body><p>",
+                "By A / May 18, 2020 / World\n",
+            ]
+        ).flatmap(
+            lambda head: st.text(max_size=2000).map(
+                lambda tail: (head + tail).encode("utf-8", "surrogatepass")
+            )
+        ),
     )
-)  # fmt: skip
+)
 def test_loaders_never_crash_on_generated_bytes(data: bytes):
     started = time.monotonic()
     result = guarded_parse(RawSource("fuzz.txt", data))

@@ -51,8 +51,9 @@ def sharded_desk(ray_cluster, tmp_path_factory, demo_dir):
     from search.desk import Newsdesk
 
     address, _ = ray_cluster
-    desk = Newsdesk(tmp_path_factory.mktemp("sharded"), ray=address,
-                    ray_options=RayOptions(shards=2))  # fmt: skip
+    desk = Newsdesk(
+        tmp_path_factory.mktemp("sharded"), ray=address, ray_options=RayOptions(shards=2)
+    )
     desk.add([str(demo_dir)])
     yield desk
     desk.close()

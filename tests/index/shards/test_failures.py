@@ -14,7 +14,7 @@ from index.errors import ClusterError
 from index.shards.cluster import RayOptions
 from search.desk import Newsdesk
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.ray, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 QUESTION = "What did China's commerce ministry say about the new US restrictions on Huawei?"
 
@@ -35,8 +35,9 @@ def _embedding_workers() -> list[int]:
     return pids
 
 
-def test_a_killed_embedding_worker_does_not_stop_the_build(ray_cluster, tmp_path, demo_dir,
-                                                           demo_desk):  # fmt: skip
+def test_a_killed_embedding_worker_does_not_stop_the_build(
+    ray_cluster, tmp_path, demo_dir, demo_desk
+):
     address, _ = ray_cluster
     killed: list[int] = []
 

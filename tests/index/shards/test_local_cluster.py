@@ -14,6 +14,8 @@ import pytest
 
 from index.shards.cluster import Cluster
 
+pytestmark = pytest.mark.ray
+
 SCRIPT = """
 from index.shards.cluster import Cluster
 ray = Cluster("local").connect()
@@ -27,8 +29,14 @@ def test_local_ignores_a_cluster_address_in_the_environment(tmp_path):
     # A cluster address nobody answers at: before, ray.init() followed it and waited
     # for its GCS (830 s in one run); a live one there would have received the archive.
     env = {**os.environ, "RAY_ADDRESS": "127.0.0.1:1", "RAY_USAGE_STATS_ENABLED": "0"}
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                            env=env, timeout=120, cwd=tmp_path)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "nodes 1 alive True" in result.stdout
 
@@ -110,8 +118,14 @@ def test_local_listens_on_loopback_only(tmp_path):
     # machine's network address: anyone on the network could reach them.
     env = {k: v for k, v in os.environ.items() if k != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}
     env["RAY_USAGE_STATS_ENABLED"] = "0"
-    result = subprocess.run([sys.executable, "-c", LISTENERS], capture_output=True, text=True,
-                            env=env, timeout=120, cwd=tmp_path)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", LISTENERS],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     addresses = [
         line.split()[1] for line in result.stdout.splitlines() if line.startswith("LISTEN")

@@ -11,6 +11,8 @@ import pytest
 
 from tests.index.shards.conftest import sockets
 
+pytestmark = pytest.mark.ray
+
 METADATA_SERVER = "169.254.169.254:80"
 # A socket's own address: loopback only. `*`, 0.0.0.0 and [::] (every interface) fail.
 LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|\[::ffff:127\.\d+\.\d+\.\d+\]|\[::1\]):\d+$")

@@ -9,7 +9,7 @@ import pytest
 from index.shards.serving import RayShards
 from search.desk import Newsdesk
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.ray, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 QUESTIONS = [
     "What did China's commerce ministry say about the new US restrictions on Huawei?",
@@ -23,8 +23,10 @@ TOLERANCE = 1e-5  # float32 vectors embedded in other batches differ in the 7th 
 
 
 def _top(desk: Newsdesk, question: str) -> list[tuple[str, float, float | None, float | None]]:
-    return [(p.chunk_id, p.scores.fused, p.scores.bm25_score, p.scores.dense_score)
-            for p in desk.search(question, k=10)]  # fmt: skip
+    return [
+        (p.chunk_id, p.scores.fused, p.scores.bm25_score, p.scores.dense_score)
+        for p in desk.search(question, k=10)
+    ]
 
 
 def _close(a: float | None, b: float | None) -> bool:

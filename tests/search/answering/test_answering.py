@@ -11,8 +11,11 @@ import pytest
 from search.answer import Answerer
 from search.desk import Newsdesk
 from search.plan import make_plan
+from search.types import SearchRequest
 from ui.html import answer_html
 from ui.render import answer_json, answer_lines
+
+pytestmark = pytest.mark.model
 
 APRIL_REPORT = """<!doctype html><html><head><meta charset="utf-8">
 <title>Nexperia and Wingtech agree on interim supply deal as Dutch court ruling nears</title>
@@ -46,7 +49,7 @@ def test_every_candidate_span_reaches_the_scorer_before_any_decision(demo_desk):
     scorer = RecordingScorer()
     answerer = Answerer(demo_desk.retriever, scorer)
     question = "In which city was Meng Wanzhou detained?"
-    plan = make_plan(question, None, question_dates=False, diversify=False)
+    plan = make_plan(SearchRequest(question, question_dates=False, diversify=False))
     ranking = demo_desk.retriever.rank_plan(plan, 24)
     judgement = answerer.judgement(plan, ranking)
     assert len(scorer.seen) == len(judgement.judged) > 10

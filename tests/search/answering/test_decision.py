@@ -21,9 +21,13 @@ LOGIT_ONLY = AnswerPolicy(intercept=-2.0, weights=(1.0, 0, 0, 0, 0), threshold=0
 
 def _span(text: str, doc: str, published: str = "2026-01-01", start: int = 0) -> Candidate:
     summary = DocumentSummary(
-        doc, f"Headline {doc}", "Outlet", (), datetime.fromisoformat(published).replace(tzinfo=UTC),
+        doc,
+        f"Headline {doc}",
+        "Outlet",
+        (),
+        datetime.fromisoformat(published).replace(tzinfo=UTC),
         None,
-    )  # fmt: skip
+    )
     passage = Passage(1, f"{doc}-0", summary, text, start, start + len(text), Scores(1.0))
     return Candidate(Unit(passage, start, start + len(text), text, 1), text)
 

@@ -11,25 +11,39 @@ from search.question import profile
 from tests.search.answering.test_decision import _span
 
 CASES = [
-    ("Who chairs the House Foreign Affairs Committee?",
-     "The action has put Representative Brian Mast, the Republican chair of the House "
-     "Foreign Affairs Committee, on a collision course.", "Brian Mast"),
-    ("Which Chinese vice-premier did Scott Bessent meet in Davos?",
-     "US Treasury Secretary Scott Bessent said on Tuesday that he met with Chinese "
-     "Vice-Premier He Lifeng a day earlier.", "He Lifeng"),
-    ("When will the US raise its tariffs on Chinese semiconductors?",
-     "On Tuesday, the trade office said it would raise the tariffs on June 23, 2027.",
-     "June 23, 2027"),
-    ("What will Nvidia's headquarters in Taiwan cost?",
-     "Taiwan has cleared Nvidia to set up a NT$3.3 billion (US$105 million) headquarters.",
-     "NT$3.3 billion"),
-    ("How old is the Bulgarian economist nominated to lead the IMF?",
-     "Georgieva, a 66-year-old Bulgarian economist, has served at the World Bank.",
-     "66-year-old"),
-    ("Where did Jensen Huang celebrate Lunar New Year?",
-     "Jensen Huang marked the coming Lunar New Year with employees in Shanghai on Saturday.",
-     "Shanghai"),
-]  # fmt: skip
+    (
+        "Who chairs the House Foreign Affairs Committee?",
+        "The action has put Representative Brian Mast, the Republican chair of the House "
+        "Foreign Affairs Committee, on a collision course.",
+        "Brian Mast",
+    ),
+    (
+        "Which Chinese vice-premier did Scott Bessent meet in Davos?",
+        "US Treasury Secretary Scott Bessent said on Tuesday that he met with Chinese "
+        "Vice-Premier He Lifeng a day earlier.",
+        "He Lifeng",
+    ),
+    (
+        "When will the US raise its tariffs on Chinese semiconductors?",
+        "On Tuesday, the trade office said it would raise the tariffs on June 23, 2027.",
+        "June 23, 2027",
+    ),
+    (
+        "What will Nvidia's headquarters in Taiwan cost?",
+        "Taiwan has cleared Nvidia to set up a NT$3.3 billion (US$105 million) headquarters.",
+        "NT$3.3 billion",
+    ),
+    (
+        "How old is the Bulgarian economist nominated to lead the IMF?",
+        "Georgieva, a 66-year-old Bulgarian economist, has served at the World Bank.",
+        "66-year-old",
+    ),
+    (
+        "Where did Jensen Huang celebrate Lunar New Year?",
+        "Jensen Huang marked the coming Lunar New Year with employees in Shanghai on Saturday.",
+        "Shanghai",
+    ),
+]
 
 
 @pytest.mark.parametrize("question,sentence,expected", CASES)
