@@ -124,7 +124,7 @@ def report_html(rows: list[list[object]]) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td class='nd-rep-{c}'>{esc(str(value))}</td>"
+            f"<td class='nd-rep-{c}'>{esc(str(value))}{_noun(c, value)}</td>"
             for (c, _), value in zip(heads, row, strict=True)
         )
         + "</tr>"
@@ -133,11 +133,19 @@ def report_html(rows: list[list[object]]) -> str:
     return f"<table class='nd-report'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _noun(column: str, value: object) -> str:
+    """The count's noun, shown only where the cards have no "Documents" header."""
+    if column != "count":
+        return ""
+    return f"<span class='nd-rep-noun'> document{'' if value == 1 else 's'}</span>"
+
+
 LISTING_CSS = """
 .nd-report { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 .nd-report th, .nd-report td { text-align: left; padding: 4px 6px;
   border-bottom: 1px solid #e5e7eb; vertical-align: top; overflow-wrap: anywhere; }
 .nd-report .nd-rep-count { white-space: nowrap; text-align: right; }
+.nd-report .nd-rep-noun { display: none; }
 .nd-confirm { padding: 10px 12px; background: #fee2e2; border-radius: 6px; }
 .nd-removed { padding: 10px 12px; background: #dcfce7; border-radius: 6px; }
 .nd-listing { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
@@ -158,7 +166,8 @@ LISTING_CSS = """
     border-bottom: 1px solid #e5e7eb; padding: 6px 0; }
   .nd-report td { border: none; padding: 1px 0; }
   .nd-report .nd-rep-source { font-weight: 600; }
-  .nd-report .nd-rep-count::after { content: " documents"; }
+  .nd-report .nd-rep-count { text-align: left; }
+  .nd-report .nd-rep-noun { display: inline; }
   .nd-report .nd-rep-detail { grid-column: 1 / -1; color: #4b5563; }
 }
 """
@@ -171,7 +180,8 @@ def report_rows(report: IngestReport) -> list[list[object]]:
     for source, outcomes in report.source_outcomes():
         name = source.origin.removeprefix("upload:")
         if source.error:
-            rows.append([name, "failed", 0, source.error])
+            # The error names the file; the row already does.
+            rows.append([name, "failed", 0, source.error.removeprefix(source.origin + ": ")])
             continue
         counts = Counter(outcome.status for outcome in outcomes)
         notes = [", ".join(f"{n} {status}" for status, n in sorted(counts.items()))]

@@ -20,7 +20,7 @@ from typing import Literal
 from index.archive import datelines, neardup, nearlinks
 from index.archive.batches import select_in
 from index.archive.identity import same_article, separate_id
-from index.archive.names import names_on_record
+from index.archive.names import NamesOnRecord, names_on_record
 from index.archive.prepared import Prepared, prepare
 from index.archive.rows import document_from_row as _document
 from index.archive.rows import summary_from_row
@@ -363,9 +363,8 @@ class DocumentStore:
             for row in self._db.execute(f"SELECT doc_id FROM documents WHERE {where}", params)
         }
 
-    def names_on_record(self) -> tuple[list[str], list[str]]:
-        """(outlets, authors) the archive knows, each once, the most frequent first;
-        outlets include those reports are credited to."""
+    def names_on_record(self) -> NamesOnRecord:
+        """The outlets, authors and credited outlets the archive knows."""
         return names_on_record(self._db)
 
     def documents(self) -> Iterator[Document]:

@@ -50,6 +50,8 @@ def test_stories_filter_by_a_short_form(demo_desk):
             Filters(authors=("Xiaofie Xu",)),
             "no author in the archive matches 'Xiaofie Xu' (closest: Xiaofei Xu",
         ),
+        # A publisher is no author: before, the check passed and nothing was found.
+        (Filters(authors=("Caixin Global",)), "no author in the archive matches 'Caixin Global'"),
     ],
 )
 def test_a_filter_that_matches_nothing_says_so_with_the_closest_names(demo_desk, filters, message):
