@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.archive.outcome import AddOutcome
 from index.archive.prepared import Prepared
-from index.archive.store import AddOutcome, DocumentStore
+from index.archive.store import DocumentStore
 from index.ingest.pipeline import SourceResult, load_sources
 from index.text.chunking import Chunker
 

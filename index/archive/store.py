@@ -12,15 +12,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
 
 from index.archive import datelines, neardup, nearlinks
 from index.archive.batches import select_in
+from index.archive.filters import filter_clause
 from index.archive.identity import same_article, separate_id
 from index.archive.names import NamesOnRecord, names_on_record
+from index.archive.outcome import AddOutcome
 from index.archive.prepared import Prepared, prepare
 from index.archive.rows import document_from_row as _document
 from index.archive.rows import summary_from_row
@@ -49,26 +50,6 @@ _CHUNK_SELECT = (
     "substr(d.text, c.start_char + 1, c.end_char - c.start_char) "
     "FROM chunks c JOIN documents d USING (doc_id) "
 )
-
-
-AddStatus = Literal["added", "unchanged", "updated", "duplicate", "separate", "failed"]
-
-
-@dataclass(frozen=True)
-class AddOutcome:
-    """What storing one document did.
-
-    added / unchanged / updated (new text of the same article at its URL) / duplicate
-    (the same text is stored under `duplicate_of`) / separate (its URL belongs to
-    another stored article, `duplicate_of`, from another outlet or with other text: kept
-    as its own document) / failed (`reason`). `near_duplicates` lists (doc_id,
-    similarity)."""
-
-    doc_id: str
-    status: AddStatus
-    duplicate_of: str | None = None
-    near_duplicates: tuple[tuple[str, float], ...] = ()
-    reason: str | None = None
 
 
 def _refuse_foreign_folder(index_dir: Path, db_path: Path) -> None:
@@ -344,20 +325,7 @@ class DocumentStore:
         (any part of an outlet's name, its initials, or an outlet credited: index/outlets.py)
         and by any of `authors` (any co-author; every word of a wanted name is one of the
         author's, case-insensitively); an empty criterion does not filter."""
-        clauses, params = [], []
-        if since:
-            clauses.append("published >= ?")
-            params.append(since.isoformat())
-        if until:
-            clauses.append("published <= ?")
-            params.append(until.isoformat())
-        if sources:
-            clauses.append("nd_source_match(source, authors, ?)")
-            params.append(json.dumps(list(sources)))
-        if authors:
-            clauses.append("nd_author_match(authors, source, ?)")
-            params.append(json.dumps(list(authors)))
-        where = " AND ".join(clauses) or "1"
+        where, params = filter_clause(since, until, sources, authors)
         return {
             row[0]
             for row in self._db.execute(f"SELECT doc_id FROM documents WHERE {where}", params)

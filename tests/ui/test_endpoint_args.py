@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.app import parse_filters, string_list
+from ui.endpoints import parse_filters, string_list
 
 
 def test_lists_of_strings_pass_and_none_is_empty():
