@@ -1,10 +1,12 @@
 """The web app on an index that is still filling in its vectors (a progressive add
 interrupted after its leads): the status line says how far search by meaning reaches,
-and questions are answered meanwhile. Real browser, model, FAISS and SQLite."""
+questions are answered meanwhile, and the app's writer finishes the fill. Real
+browser, model, FAISS and SQLite."""
 
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 import pytest
@@ -37,9 +39,21 @@ def partial_index(tmp_path_factory):
 def test_the_page_says_how_far_search_by_meaning_reaches_and_still_answers(
     browser,  # noqa: F811
     partial_index,
+    monkeypatch,
 ):
+    from index.derived.embedding import Embedder
     from ui.app import serve
 
+    # The app's writer finishes the fill as it starts; it is held until the page has
+    # shown the partial state and answered from it.
+    release = threading.Event()
+    encode = Embedder.encode
+
+    def held(self, texts, progress=False):
+        release.wait(120)
+        return encode(self, texts, progress)
+
+    monkeypatch.setattr(Embedder, "encode", held)
     index_dir, manifest = partial_index
     port = _free_port()
     app, service = serve(index_dir, "127.0.0.1", port, block=False)
@@ -64,7 +78,14 @@ def test_the_page_says_how_far_search_by_meaning_reaches_and_still_answers(
         page.click("#nd-ask")
         page.wait_for_selector("#nd-answer .nd-results", timeout=120_000)
         assert "Huawei" in page.inner_text("#nd-answer")
+        release.set()
+        finished = time.monotonic() + 120
+        while service.reader.unfinished() and time.monotonic() < finished:
+            time.sleep(0.5)
+        coverage = service.reader.coverage()
+        assert coverage.embedded == coverage.passages == manifest.chunks, "the fill finished"
         page.close()
     finally:
+        release.set()
         app.close()
         service.close()
