@@ -55,7 +55,11 @@ def _plan(
     if as_of and query.date is not None:
         moment = end_of_day(query.date)
         request = SearchRequest(
-            query.text, 5, mode, None, moment, question_dates=question_dates, diversify=diversify
+            query.text,
+            mode=mode,
+            as_of=moment,
+            question_dates=question_dates,
+            diversify=diversify,
         )
         return make_plan(request)
     return SearchPlan(query.text, diversify=diversify, mode=mode)

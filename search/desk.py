@@ -135,10 +135,10 @@ class Newsdesk:
         return self.answerer.ask(self._plan(question, options))
 
     def _plan(self, query: str | SearchRequest, options: dict[str, Any]) -> SearchPlan:
-        request = (
-            replace(query, **options) if isinstance(query, SearchRequest)
-            else SearchRequest(query, **options)
-        )  # fmt: skip
+        if isinstance(query, SearchRequest):
+            request = replace(query, **options)
+        else:
+            request = SearchRequest(query, **options)
         request = replace(request, text=check_query(request.text, request.k))
         self.filter_check.check(request.filters)
         return make_plan(request)

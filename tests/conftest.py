@@ -11,7 +11,8 @@ from index.text.tokenizer import WordPieceTokenizer
 
 # What each test lane may start (pyproject.toml registers the markers). A test that
 # loads a model, drives Chromium or starts Ray carries the marker; the fast lane
-# (`-m "not model and not browser and not ray"`) fails any test that does so unmarked.
+# (`-m "not model and not browser and not ray"`) fails any test that does so unmarked
+# (Chromium through Playwright's sync_playwright, imported when a test starts it).
 LANE_ENTRY_POINTS = {
     "model": [
         ("index.derived.embedding", "Embedder", "_documents_model"),
@@ -31,6 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
         if f"not {lane}" in expression:
             for module, owner, name in entry_points:
                 _forbid(lane, module, owner, name)
+    if "not browser" in expression:
+        _forbid("browser", "playwright.sync_api", None, "sync_playwright")
 
 
 def _forbid(lane: str, module: str, owner: str | None, name: str) -> None:

@@ -81,12 +81,9 @@ class GenerationBuilder:
         `partial`: embed nothing, and give vectors only to the chunks the embedding
         cache holds (the rest are searchable by BM25 alone until the next build)."""
         started = time.perf_counter()
-        chunks = self.store.chunks()
-        documents = {summary.doc_id: summary for summary in self.store.summaries()}
+        chunks, documents, texts = self._store_texts()
         titles = {doc_id: summary.title for doc_id, summary in documents.items()}
         chunker, embedder = self._chunker(), self._embedder()
-        tokenizer, header_tokens = chunker.tokenizer, chunker.config.header_tokens
-        texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
         ready = None
         if partial and self.cluster is None:
             vectors, ready = self._cached(embedder, texts)
@@ -134,13 +131,18 @@ class GenerationBuilder:
     def unembedded_texts(self) -> list[str]:
         """The distinct embedding texts of stored chunks the cache has no vector for,
         in a fixed order."""
+        _, _, texts = self._store_texts()
+        with EmbeddingCache(self.cache_path) as cache:
+            return [text for _, text in cache.missing(self._embedder().info, texts)]
+
+    def _store_texts(self):
+        """(every stored chunk, summaries by doc_id, each chunk's embedding text)."""
         chunks = self.store.chunks()
         documents = {summary.doc_id: summary for summary in self.store.summaries()}
-        chunker, embedder = self._chunker(), self._embedder()
+        chunker = self._chunker()
         tokenizer, header_tokens = chunker.tokenizer, chunker.config.header_tokens
         texts = [embedding_text(documents[c.doc_id], c, tokenizer, header_tokens) for c in chunks]
-        with EmbeddingCache(self.cache_path) as cache:
-            return [text for _, text in cache.missing(embedder.info, texts)]
+        return chunks, documents, texts
 
     def _manifest(self, embedder, chunker, documents: int, chunks, pending: int) -> Manifest:
         """The manifest of a generation of the store as it is now (vector index kind

@@ -57,8 +57,9 @@ def _spells_out(name: str, acronyms: set[str]) -> bool:
         return False
     letters = "".join(w[0] for w in words).upper()
     # The long form may have lost a company suffix its acronym keeps ("…Company").
-    return any(a == letters or (a.startswith(letters) and len(a) == len(letters) + 1)
-               for a in acronyms)  # fmt: skip
+    return any(
+        a == letters or (a.startswith(letters) and len(a) == len(letters) + 1) for a in acronyms
+    )
 
 
 def strip_suffix(key: str) -> str:

@@ -59,17 +59,24 @@ class FailingAfterLeads(Embedder):
         return super().encode(texts, progress)
 
 
-def test_an_interrupted_fill_keeps_its_documents_and_the_next_add_completes_it(tmp_path, demo_dir):
-    with NewsIndex(tmp_path / "ix", progressive_from=1) as index:
+def interrupt_a_fill(index_dir, targets: list[str]):
+    """Index `targets` progressively with the real model, the embedding worker dying
+    once the leads are live: the state a killed fill leaves. Its manifest."""
+    with NewsIndex(index_dir, progressive_from=1) as index:
         FailingAfterLeads.generations = 0
         index._embedder = FailingAfterLeads()
         index._announce = lambda: setattr(
             FailingAfterLeads, "generations", FailingAfterLeads.generations + 1
         )
         with pytest.raises(RuntimeError):
-            index.add([str(demo_dir)])
-        documents = index.store.count()
+            index.add(targets)
+        return index.manifest()
+
+
+def test_an_interrupted_fill_keeps_its_documents_and_the_next_add_completes_it(tmp_path, demo_dir):
+    interrupt_a_fill(tmp_path / "ix", [str(demo_dir)])
     with NewsIndex(tmp_path / "ix", rebuild_stale=False) as reader:
+        documents = reader.store.count()  # what the store kept, against what is served
         manifest = reader.manifest()
         assert manifest.documents == documents > 0
         assert 0 < manifest.pending_chunks < manifest.chunks
@@ -89,15 +96,7 @@ def _cached_vectors(index_dir) -> int:
 
 def test_the_next_large_add_finishes_an_interrupted_fill(tmp_path, demo_dir):
     files = sorted(str(p) for p in demo_dir.iterdir())
-    with NewsIndex(tmp_path / "ix", progressive_from=1) as index:
-        FailingAfterLeads.generations = 0
-        index._embedder = FailingAfterLeads()
-        index._announce = lambda: setattr(
-            FailingAfterLeads, "generations", FailingAfterLeads.generations + 1
-        )
-        with pytest.raises(RuntimeError):
-            index.add(files[:3])
-        assert index.manifest().pending_chunks > 0
+    assert interrupt_a_fill(tmp_path / "ix", files[:3]).pending_chunks > 0
     with NewsIndex(tmp_path / "ix", progressive_from=1) as index:
         index.add(files[3:])  # a large add of other documents, itself progressive
         manifest = index.manifest()

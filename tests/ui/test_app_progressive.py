@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.index.test_progressive import FailingAfterLeads
+from tests.index.test_progressive import interrupt_a_fill
 from tests.ui.test_app_browser import QUESTION, _free_port, browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -20,18 +20,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def partial_index(tmp_path_factory):
     from index.corpus import demo_corpus_dir
-    from index.newsindex import NewsIndex
 
     index_dir = tmp_path_factory.mktemp("partial") / "index"
-    with NewsIndex(index_dir, progressive_from=1) as index:
-        FailingAfterLeads.generations = 0
-        index._embedder = FailingAfterLeads()
-        index._announce = lambda: setattr(
-            FailingAfterLeads, "generations", FailingAfterLeads.generations + 1
-        )
-        with pytest.raises(RuntimeError):
-            index.add([str(demo_corpus_dir())])
-        manifest = index.manifest()
+    manifest = interrupt_a_fill(index_dir, [str(demo_corpus_dir())])
     assert 0 < manifest.pending_chunks < manifest.chunks
     return index_dir, manifest
 

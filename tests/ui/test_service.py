@@ -53,17 +53,9 @@ def test_an_upload_batch_reports_every_file_and_stores_the_good_ones(service):
 
 
 def test_the_app_finishes_what_an_interrupted_fill_left_and_serves_meanwhile(tmp_path, demo_dir):
-    from index.newsindex import NewsIndex
-    from tests.index.test_progressive import FailingAfterLeads
+    from tests.index.test_progressive import interrupt_a_fill
 
-    with NewsIndex(tmp_path / "index", progressive_from=1) as index:
-        FailingAfterLeads.generations = 0
-        index._embedder = FailingAfterLeads()
-        index._announce = lambda: setattr(
-            FailingAfterLeads, "generations", FailingAfterLeads.generations + 1
-        )
-        with pytest.raises(RuntimeError):
-            index.add([str(demo_dir)])
+    interrupt_a_fill(tmp_path / "index", [str(demo_dir)])
     opened = DeskService(tmp_path / "index")
     try:
         assert opened.reader.unfinished()
