@@ -4,21 +4,20 @@ exactly the store's chunks."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-
-import numpy as np
 
 from index.archive.store import DocumentStore
 from index.derived.manifest import Manifest
+from index.derived.segmented import SegmentedGeneration
+from index.errors import StoreError
 
 
 def problems(index_dir: Path) -> list[str]:
     """One line per disagreement; empty when the store and the live generation agree.
 
     Checks: every chunk slices its document's text and every document has chunks; the
-    generation CURRENT names is complete (manifest last) and its rows, vectors and BM25
-    matrix have one row per stored chunk, with the store revision it records."""
+    generation CURRENT names is complete (manifest last), every segment it lists is
+    whole, and its live rows are the stored chunks, at the store revision it records."""
     found: list[str] = []
     with DocumentStore(index_dir) as store:
         chunks = store.chunks()
@@ -41,18 +40,21 @@ def _generation_problems(index_dir: Path, chunk_ids: list[str], revision: int) -
     manifest = Manifest.read(folder)
     if manifest is None:
         return [f"{folder.name}: CURRENT names a generation without a manifest"]
-    rows = json.loads((folder / "rows.json").read_text())["chunk_ids"]
     found = []
     if manifest.store_revision != revision:
         found.append(
             f"{folder.name}: built at store revision {manifest.store_revision}, "
             f"store is at {revision}"
         )
-    elif sorted(rows) != sorted(chunk_ids):
+    if manifest.shards:
+        return found
+    try:
+        generation = SegmentedGeneration.load(folder, manifest, lambda: None)
+    except (OSError, ValueError, StoreError) as error:
+        return [*found, f"{folder.name}: a segment cannot be read ({error})"]
+    rows = generation.chunk_ids
+    if not found and sorted(rows) != sorted(chunk_ids):
         found.append(f"{folder.name}: {len(rows)} rows for {len(chunk_ids)} stored chunks")
-    vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-    indptr = np.load(folder / "bm25_indptr.npy")
-    shape = json.loads((folder / "bm25.json").read_text())["shape"]
-    if vectors.shape[0] != len(rows) or shape[0] != len(rows) or len(indptr) != shape[1] + 1:
-        found.append(f"{folder.name}: vectors, BM25 matrix and rows disagree in length")
+    if manifest.chunks != len(rows) or generation.chunks.rows != len(rows):
+        found.append(f"{folder.name}: manifest, statistics and rows disagree in length")
     return found

@@ -33,6 +33,7 @@ from index.derived.generation import Generation
 from index.derived.live import current_name, live_manifest, load_generation
 from index.derived.lock import LOCK_TIMEOUT_S, WriterLock
 from index.derived.manifest import Manifest
+from index.derived.merging import merge_all
 from index.documents import Document
 from index.errors import StoreError
 from index.ingest.pipeline import SourceResult, load_sources
@@ -62,6 +63,7 @@ class NewsIndex:
         rebuild_stale: bool = True,
         cluster: Cluster | None = None,
         progressive_from: int = PROGRESSIVE_FROM,
+        merge: bool = True,
     ) -> None:
         """`embedding_cache` may be shared by several indexes (evaluation runs of
         different parameters); by default it lives inside the index folder. With
@@ -69,9 +71,12 @@ class NewsIndex:
         served from the live generation while a newer one is being built. With a Ray
         `cluster` (index/shards) sources are read and embedded on it, generations are
         written as shards and served by its actors. An add of `progressive_from` new
-        chunks or more (on one machine) is live by BM25 before it is embedded."""
+        chunks or more (on one machine) is live by BM25 before it is embedded. With
+        `merge`, segments are merged in the background after each write."""
         self.rebuild_stale = rebuild_stale
         self.progressive_from = progressive_from
+        self.merge = merge
+        self._merging: threading.Thread | None = None
         self.cluster = cluster
         self.dir = Path(index_dir)
         self.chunking = chunking or ChunkingConfig()
@@ -95,6 +100,7 @@ class NewsIndex:
         )
 
     def close(self) -> None:
+        self.wait_for_merges()
         if self._loaded is not None:
             self._loaded.close()
         self._loaded = None
@@ -156,11 +162,13 @@ class NewsIndex:
         texts = self._embedding_texts(prepared)
         missing = self._missing(texts + self._unfinished()) if self.cluster is None else []
         if len(missing) >= self.progressive_from:
-            return self._add_progressively(sources, prepared, missing)
-        self._embed(missing if self.cluster is None else texts)
-        with WriterLock(self.dir):
-            report = store_sources(sources, self.store, self.chunker, prepared)
-            self._rebuild_if_stale()
+            report = self._add_progressively(sources, prepared, missing)
+        else:
+            self._embed(missing if self.cluster is None else texts)
+            with WriterLock(self.dir):
+                report = store_sources(sources, self.store, self.chunker, prepared)
+                self._rebuild_if_stale()
+        self._merge_in_background()
         return report
 
     def _add_progressively(
@@ -249,7 +257,28 @@ class NewsIndex:
             self._rebuild_if_stale(partial=True)  # a removal embeds nothing
         if live_manifest(self.dir).pending_chunks:
             self.add_results(())  # and what an interrupted write left is finished, in steps
+        self._merge_in_background()
         return removed
+
+    def _merge_in_background(self) -> None:
+        """Merge small segments on a thread of this process (index/derived/merging.py):
+        the write is already live; `close` waits for the merge to end."""
+        if self.cluster is not None or not self.merge:
+            return
+        if self._merging is None or not self._merging.is_alive():
+            self._merging = threading.Thread(target=self._merge, name="newsdesk-merge")
+            self._merging.start()
+
+    def _merge(self) -> None:
+        try:
+            merge_all(self.dir)
+        except (StoreError, OSError) as error:
+            # A merge only speeds up questions; the next write tries again.
+            print(f"newsdesk: merging segments stopped: {error}", file=sys.stderr)
+
+    def wait_for_merges(self) -> None:
+        if self._merging is not None:
+            self._merging.join()
 
     def _rebuild_if_stale(self, partial: bool = False) -> None:
         """Under the writer lock: build a generation unless the live one is current and
@@ -300,7 +329,12 @@ class NewsIndex:
             name = current_name(self.dir)
         if loaded is None or loaded.name != name:
             self._loaded = load_generation(
-                self.dir, name, self.model, lambda: self.embedder, load_sharded=self._load_sharded
+                self.dir,
+                name,
+                self.model,
+                lambda: self.embedder,
+                load_sharded=self._load_sharded,
+                previous=loaded,
             )
         return self._loaded
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.archive import datelines, neardup, nearlinks
+from index.archive import changes, datelines, neardup, nearlinks
 from index.archive.batches import select_in
 from index.archive.filters import filter_clause
 from index.archive.identity import same_article, separate_id
@@ -114,6 +114,7 @@ class DocumentStore:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
+            changes.ensure_log(self._db)
             if self.meta("schema_version") is None:
                 self.set_meta("schema_version", str(SCHEMA_VERSION))
 
@@ -166,6 +167,7 @@ class DocumentStore:
         with self.transaction():
             self._check_chunking(chunker)
             datelines.ensure_index(self._db)
+            changes.ensure_log(self._db)
             outcomes = [self._add_guarded(document, chunks) for document, chunks in prepared]
             if any(outcome.status in ("added", "updated", "separate") for outcome in outcomes):
                 self._bump_revision()
@@ -288,10 +290,15 @@ class DocumentStore:
     def delete(self, doc_id: str) -> bool:
         """Remove a document with its chunks, aliases and links; False if unknown."""
         with self.transaction():
+            changes.ensure_log(self._db)
             cursor = self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             if cursor.rowcount:
                 self._bump_revision()
             return cursor.rowcount > 0
+
+    def change_log(self) -> changes.ChangeLog:
+        """What each write added or removed (index/archive/changes.py)."""
+        return changes.ChangeLog(self._db, self.transaction)
 
     # Reading
 
@@ -375,6 +382,11 @@ class DocumentStore:
         where, params = ("WHERE c.doc_id = ?", (doc_id,)) if doc_id else ("", ())
         rows = self._db.execute(f"{_CHUNK_SELECT} {where} ORDER BY c.doc_id, c.position", params)
         return [_chunk(row) for row in rows]
+
+    def chunks_of(self, doc_ids: Sequence[str]) -> list[Chunk]:
+        """Chunks of these documents, in (doc_id, position) order."""
+        rows = select_in(self._db, _CHUNK_SELECT + "WHERE c.doc_id IN ({marks})", doc_ids)
+        return sorted((_chunk(row) for row in rows), key=lambda c: (c.doc_id, c.position))
 
     def near_duplicates(self, doc_id: str) -> list[tuple[str, float]]:
         """(other doc_id, estimated Jaccard) for the most similar near-duplicates (at

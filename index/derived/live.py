@@ -7,6 +7,7 @@ from pathlib import Path
 
 from index.derived.generation import Generation
 from index.derived.manifest import Manifest
+from index.derived.segmented import SegmentedGeneration
 from index.errors import StoreError
 
 # Loads a sharded generation's folder (index/shards/generation.py), given by the caller
@@ -39,10 +40,12 @@ def load_generation(
     embedder: Callable,
     attempts: int = 3,
     load_sharded: ShardedLoader | None = None,
+    previous: object = None,
 ) -> Generation:
     """Generation `name`, its manifest checked against `model`. A folder removed by a
     writer between two swaps is retried with what `CURRENT` names then. A sharded
-    generation is loaded by `load_sharded` (served by Ray actors, or whole here)."""
+    generation is loaded by `load_sharded` (served by Ray actors, or whole here); a
+    segmented one reuses what `previous` (the generation served before) loaded."""
     for _attempt in range(attempts):
         if name is None:
             raise IndexNotReady(f"{index_dir}: the index is still being built")
@@ -56,7 +59,7 @@ def load_generation(
                             f"{index_dir / name}: a sharded generation; load it through NewsIndex"
                         )
                     return load_sharded(index_dir / name, manifest, embedder)
-                return Generation.load(index_dir / name, manifest, embedder)
+                return SegmentedGeneration.load(index_dir / name, manifest, embedder, previous)
             except FileNotFoundError:
                 pass
         name = current_name(index_dir)

@@ -18,7 +18,8 @@ from index.errors import StoreError
 from index.text.chunking import ChunkingConfig
 
 # 2: BM25 over whole documents beside the chunks (index/derived/documents_bm25.py).
-FORMAT_VERSION = 2
+# 3: a one-machine generation is a list of segments (index/derived/segments.py).
+FORMAT_VERSION = 3
 NAME = "manifest.json"
 _LIBRARIES = ("sentence-transformers", "torch", "faiss-cpu", "rank-bm25", "numpy")
 
@@ -32,6 +33,18 @@ class ShardEntry:
     name: str
     first_row: int
     rows: int
+
+
+@dataclass(frozen=True)
+class SegmentEntry:
+    """One segment of a generation (index/derived/segment.py): its folder under
+    `segments/`, its rows, how many of them the generation marks deleted, and how many
+    live ones wait for a vector."""
+
+    name: str
+    rows: int
+    deleted: int = 0
+    pending: int = 0  # live rows without a vector yet
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,10 @@ class Manifest:
     # the writer replaces as it embeds them (index/derived/builder.py).
     pending_chunks: int = 0
     document_bm25: BM25Params = DOCUMENT_BM25
+    # A one-machine generation's segments in row order (their deletion marks are in
+    # deletions.json beside the manifest), and the store's last change it covers.
+    segments: tuple[SegmentEntry, ...] = ()
+    change_seq: int | None = None
 
     @staticmethod
     def library_versions() -> dict[str, str | None]:
@@ -81,6 +98,7 @@ class Manifest:
                     "bm25": BM25Params(**data["bm25"]),
                     "document_bm25": BM25Params(**data.get("document_bm25", {})),
                     "shards": tuple(ShardEntry(**entry) for entry in data.get("shards", ())),
+                    "segments": tuple(SegmentEntry(**entry) for entry in data.get("segments", ())),
                 }
             )
         except (KeyError, TypeError) as error:

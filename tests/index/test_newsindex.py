@@ -11,6 +11,7 @@ import pytest
 from index.derived.bm25 import BM25Params
 from index.derived.embedding import Embedder
 from index.derived.lock import WriterLock
+from index.derived.manifest import FORMAT_VERSION
 from index.derived.vectors import VectorStore
 from index.errors import StoreError
 from index.newsindex import NewsIndex
@@ -108,7 +109,7 @@ def test_manifest_records_model_and_parameters_and_rejects_another_model(tmp_pat
     assert manifest.document_bm25 == BM25Params(k1=1.2, b=0.75, epsilon=0.25)
     assert manifest.libraries["faiss-cpu"]
     written = json.loads((tmp_path / "ix" / live / "manifest.json").read_text())
-    assert written["format_version"] == 2 and written["model"]["dims"] == 384
+    assert written["format_version"] == FORMAT_VERSION == 3 and written["model"]["dims"] == 384
     other_model = "sentence-transformers/all-mpnet-base-v2"
     with (
         NewsIndex(tmp_path / "ix", model=other_model) as other,
@@ -126,7 +127,7 @@ def test_an_index_of_an_older_format_is_rebuilt_not_refused(tmp_path, demo_dir):
     path.write_text(json.dumps({**json.loads(path.read_text()), "format_version": 1}))
     with NewsIndex(tmp_path / "ix") as index:
         assert _rankings(index) == expected
-        assert index.snapshot().name != old and index.manifest().format_version == 2
+        assert index.snapshot().name != old and index.manifest().format_version == 3
 
 
 def test_failed_update_leaves_the_previous_index_usable(tmp_path, demo_dir, monkeypatch):

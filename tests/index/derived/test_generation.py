@@ -18,10 +18,9 @@ def test_document_dense_scores_are_the_mean_of_each_documents_two_best_chunks(de
     sides = generation.sides(QUESTION, vector, 100)
     found = list(dict.fromkeys(hit.doc_id for hit in sides.dense))
     assert len(found) > 3 and list(sides.document_dense) == found
-    vectors = np.asarray(generation.vectors.vectors)
     for doc_id in found:
         rows = [row for row in range(generation.row_count) if generation.doc_id(row) == doc_id]
-        best = np.sort(vectors[rows] @ vector)[-2:]
+        best = np.sort(np.stack([generation.vector(row) for row in rows]) @ vector)[-2:]
         assert abs(sides.document_dense[doc_id] - float(best.mean())) < 1e-6
     alone = generation.document_dense_scores(vector, found)
     assert alone.keys() == sides.document_dense.keys()
