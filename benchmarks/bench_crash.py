@@ -1,5 +1,6 @@
-"""Fault injection: `kill -9` real `newsdesk index` and `newsdesk remove` processes at
-random moments, then check that nothing committed was lost or half-present.
+"""Fault injection: `kill -9` real `newsdesk index` and `newsdesk remove` processes, and
+segment merges, at random moments, then check that nothing committed was lost or
+half-present.
 
     python benchmarks/bench_crash.py --iterations 100 [--work /tmp/nd-crash] [--seed 7]
 
@@ -43,10 +44,16 @@ def batch(folder: Path, tag: str, count: int = 12) -> Path:
     return write_articles(folder, count, tag)
 
 
+MERGE = "from index.derived.merging import merge_all; import sys; merge_all(sys.argv[1], 2)"
+
+
 def newsdesk(index: Path, *args: str) -> subprocess.Popen:
+    """A `newsdesk` command, or ("merge",): merging the index's segments two by two
+    (index/derived/merging.py; the policy's run of ten made two so each has work)."""
     env = {**os.environ, "NEWSDESK_INDEX": str(index), "PYTHONPATH": str(ROOT)}
+    command = ["-c", MERGE, str(index)] if args == ("merge",) else ["-m", "ui.cli", *args]
     return subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", *args],
+        [sys.executable, *command],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -98,13 +105,23 @@ def kill_loop(index: Path, work: Path, iterations: int, rng: random.Random) -> l
     index_time = timed_run(index, "index", str(batch(work / "warm", "warm")))
     victim = sorted(doc_ids(index))[0]
     remove_time = timed_run(index, "remove", victim)
-    print(f"full runs: index {index_time:.1f} s, remove {remove_time:.1f} s", file=sys.stderr)
+    for number in range(4):  # segments for the first merges
+        timed_run(index, "index", str(batch(work / f"seg{number}", f"seg{number}")))
+    merge_time = timed_run(index, "merge")
+    print(
+        f"full runs: index {index_time:.1f} s, remove {remove_time:.1f} s, "
+        f"merge {merge_time:.1f} s",
+        file=sys.stderr,
+    )
     results = []
     for iteration in range(iterations):
         before = doc_ids(index)
         if iteration % 3 == 2:
             removing = rng.choice(sorted(before))
             args, size, full = ("remove", removing), 0, remove_time
+        elif iteration % 3 == 1:
+            removing = None
+            args, size, full = ("merge",), 0, merge_time
         else:
             removing = None
             folder = batch(work / f"b{iteration}", f"i{iteration}x{rng.randrange(10**6)}")
@@ -199,7 +216,7 @@ def main() -> None:
 def report(results: list[dict], writers: list[str], beside: dict) -> None:
     print("| command | kills | killed before it finished | failures | recovery p50 / max (s) |")
     print("|---|---|---|---|---|")
-    for command in ("index", "remove"):
+    for command in ("index", "merge", "remove"):
         rows = [r for r in results if r["command"] == command]
         recovery = [r["recovery"] for r in rows]
         print(

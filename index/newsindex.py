@@ -138,15 +138,32 @@ class NewsIndex:
 
     # Writing
 
-    def add(self, targets: Sequence[str]) -> IngestReport:
+    def add(self, targets: Sequence[str], embed: bool = True) -> IngestReport:
         """Read, fetch and parse the targets without any lock (on the cluster, if one
-        is given), then store and index."""
+        is given), then store and index. With `embed` False (one machine), return once
+        the new documents are searchable by their words: a feed's next batch need not
+        wait for this one's embedding, which `finish` (or the next writer) does."""
         self._refuse_read_only()
         if self.cluster is not None:
             self._check_existing_model()
             sources, prepared = self.cluster.read(targets, self.model, self.chunking)
             return self.add_results(sources, prepared)
-        return self.add_results(tuple(load_sources(targets)))
+        sources = tuple(load_sources(targets))
+        if not embed:
+            prepared = [
+                prepare(document, self.chunker) for s in sources for document in s.documents
+            ]
+            with WriterLock(self.dir):
+                report = store_sources(sources, self.store, self.chunker, prepared)
+                self._builder.build(partial=True)
+            self._announce()
+            return report
+        return self.add_results(sources)
+
+    def finish(self) -> None:
+        """Embed what the live generation still searches by words alone (an add without
+        embedding, an interrupted fill), in steps, a generation after each."""
+        self.add_results(())
 
     def add_results(
         self, sources: Sequence[SourceResult], prepared: Sequence[Prepared] | None = None

@@ -206,6 +206,7 @@ class Newsdesk:
             "embedded_chunks": manifest.chunks - manifest.pending_chunks,
             "pending_chunks": manifest.pending_chunks,
             "shards": len(manifest.shards) or 1,
+            "segments": len(manifest.segments),
             "served_by": "ray" if self.index.cluster and manifest.shards else "this process",
         }
 

@@ -208,7 +208,8 @@ def info_lines(info: dict[str, object]) -> list[str]:
         f"last built {info['built_at']} in {float(info['build_seconds']):.1f} s; "
         f"{int(info['bytes_on_disk']) / 1e6:.1f} MB on disk",
         f"served by {info['served_by']}"
-        + (f" ({info['shards']} shards)" if int(info.get("shards") or 1) > 1 else ""),
+        + (f" ({info['shards']} shards)" if int(info.get("shards") or 1) > 1 else "")
+        + (f", from {info['segments']} segments" if int(info.get("segments") or 0) > 1 else ""),
     ]
     return lines
 

@@ -34,6 +34,11 @@ class ChangeLog:
     def __init__(self, db: sqlite3.Connection, transaction) -> None:
         self._db, self._transaction = db, transaction
 
+    def start(self) -> None:
+        """Create the log in a store written before it existed."""
+        with self._transaction():
+            ensure_log(self._db)
+
     def last(self) -> int | None:
         """The newest change's number (0 for a log with none yet), None without a log."""
         if not has_log(self._db):

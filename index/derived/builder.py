@@ -107,7 +107,10 @@ class GenerationBuilder:
         started = time.perf_counter()
         chunker, embedder = self._chunker(), self._embedder()
         live_folder, live = self._usable_live(embedder, chunker)
-        last_change = self.store.change_log().last()
+        log = self.store.change_log()
+        if log.last() is None and not self.store.read_only:
+            log.start()  # a store written before the log: this build covers it whole
+        last_change = log.last()
         writer = self._segment_writer()
         plan, added = writer.changes(live, live_folder)
         plan = writer.fill(plan, partial)

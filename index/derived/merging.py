@@ -43,7 +43,7 @@ def tier(live_rows: int) -> int:
     return int(math.log(max(live_rows, FLOOR_ROWS) / FLOOR_ROWS, MERGE_FACTOR) + 1e-9)
 
 
-def choose(entries: Sequence[SegmentEntry]) -> range | None:
+def choose(entries: Sequence[SegmentEntry], factor: int = MERGE_FACTOR) -> range | None:
     """The places of the segments to merge next, or None: a segment mostly deleted
     first, then the newest run of MERGE_FACTOR adjacent segments of one tier, then —
     past 2 * MERGE_FACTOR segments — the adjacent run of MERGE_FACTOR with the fewest
@@ -52,17 +52,17 @@ def choose(entries: Sequence[SegmentEntry]) -> range | None:
         if entry.deleted and entry.deleted >= DELETED_SHARE * entry.rows:
             return range(place, place + 1)
     tiers = [tier(e.rows - e.deleted) for e in entries]
-    for end in range(len(entries), MERGE_FACTOR - 1, -1):
-        if len(set(tiers[end - MERGE_FACTOR : end])) == 1:
-            return range(end - MERGE_FACTOR, end)
-    if len(entries) > 2 * MERGE_FACTOR:
-        sizes = [sum(e.rows for e in entries[s : s + MERGE_FACTOR]) for s in range(len(entries))]
-        start = min(range(len(entries) - MERGE_FACTOR + 1), key=lambda s: (sizes[s], -s))
-        return range(start, start + MERGE_FACTOR)
+    for end in range(len(entries), factor - 1, -1):
+        if len(set(tiers[end - factor : end])) == 1:
+            return range(end - factor, end)
+    if len(entries) > 2 * factor:
+        sizes = [sum(e.rows for e in entries[s : s + factor]) for s in range(len(entries))]
+        start = min(range(len(entries) - factor + 1), key=lambda s: (sizes[s], -s))
+        return range(start, start + factor)
     return None
 
 
-def merge_once(index_dir: Path) -> str | None:
+def merge_once(index_dir: Path, factor: int = MERGE_FACTOR) -> str | None:
     """Merge the segments `choose` names in the live generation, make the result
     live; its generation's name, or None when nothing needs merging, another process
     is merging, or a write replaced a source meanwhile."""
@@ -74,7 +74,7 @@ def merge_once(index_dir: Path) -> str | None:
         manifest = Manifest.read(index_dir / name) if name else None
         if manifest is None or manifest.change_seq is None or not manifest.current_format:
             return None
-        places = choose(manifest.segments)
+        places = choose(manifest.segments, factor)
         if places is None:
             return None
         started = time.perf_counter()
@@ -158,9 +158,9 @@ def _swap(index_dir, sources, segment: Segment, staging: Path, folder: Path, sta
     return generation.name
 
 
-def merge_all(index_dir: Path) -> int:
-    """Merge until the policy is satisfied; how many merges ran."""
+def merge_all(index_dir: Path, factor: int = MERGE_FACTOR) -> int:
+    """Merge until the policy (with runs of `factor`) is satisfied; how many merges ran."""
     count = 0
-    while merge_once(index_dir) is not None:
+    while merge_once(index_dir, factor) is not None:
         count += 1
     return count

@@ -16,7 +16,9 @@ epsilon times the mean idf of the vocabulary; the mean is an exactly rounded sum
 
 from __future__ import annotations
 
+import itertools
 import math
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ import numpy as np
 
 from index.derived.bm25 import BM25Params
 from index.derived.postings import Postings
+
+_SERIALS = itertools.count()
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,9 +48,15 @@ class Vocabulary:
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self._maps: dict[str, np.ndarray] = {}
+        # The web app's threads may load two generations at once.
+        self._lock = threading.Lock()
 
     def map_of(self, part: Part) -> np.ndarray:
         """(local terms,) int64 global ids of a segment's terms."""
+        with self._lock:
+            return self._map_of(part)
+
+    def _map_of(self, part: Part) -> np.ndarray:
         found = self._maps.get(part.name)
         if found is None:
             ids = self.ids
@@ -59,8 +69,9 @@ class Vocabulary:
         return found
 
     def forget(self, names: set[str]) -> None:
-        for name in names:
-            self._maps.pop(name, None)
+        with self._lock:
+            for name in names:
+                self._maps.pop(name, None)
 
 
 class CollectionState:
@@ -78,6 +89,7 @@ class CollectionState:
         self.vocabulary, self.parts = vocabulary, parts
         self.df, self.rows, self.total_length = df, rows, total_length
         self._floors: dict[float, float] = {}
+        self.serial = next(_SERIALS)  # names these statistics in caches keyed by them
 
     @classmethod
     def empty(cls) -> CollectionState:

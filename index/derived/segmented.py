@@ -194,7 +194,7 @@ class SegmentedGeneration:
         hits = []
         for view, local in self._local(allowed_rows):
             segment = view.segment
-            norms = self._norms(segment, params)
+            norms = self._norms(segment, self.chunks, segment.postings, params)
             scores = self.chunks.scores(segment.postings, norms, terms, params)
             scores[view.deleted_rows] = 0
             rows, subset = _best(scores, depth, local)
@@ -204,12 +204,17 @@ class SegmentedGeneration:
             ]
         return sorted(hits, key=lambda hit: (-hit.score, hit.chunk_id))[:depth]
 
-    def _norms(self, segment: Segment, params: BM25Params) -> np.ndarray:
-        key = (id(self.chunks), params)
-        if key not in segment.norms:
-            segment.norms.clear()  # one generation's at a time
-            segment.norms[key] = self.chunks.norms(segment.postings, params)
-        return segment.norms[key]
+    @staticmethod
+    def _norms(segment: Segment, state: CollectionState, postings, params: BM25Params):
+        """A segment's length norms under these statistics, remembered (each
+        segment keeps the last few: the generations a process serves in turn)."""
+        key = (state.serial, id(postings), params)
+        found = segment.norms.get(key)
+        if found is None:
+            if len(segment.norms) >= 4:
+                segment.norms.pop(next(iter(segment.norms)))
+            found = segment.norms[key] = state.norms(postings, params)
+        return found
 
     def document_bm25_ranking(
         self, query: str, depth: int, allowed_rows=None
@@ -221,7 +226,7 @@ class SegmentedGeneration:
         found = []
         for view, local in self._local(allowed_rows):
             segment = view.segment
-            norms = self.documents.norms(segment.document_postings, params)
+            norms = self._norms(segment, self.documents, segment.document_postings, params)
             scores = self.documents.scores(segment.document_postings, norms, terms, params)
             scores[view.deleted_documents] = 0
             allowed = None if local is None else np.unique(segment.owner[local])

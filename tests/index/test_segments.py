@@ -111,3 +111,18 @@ def test_small_segments_are_merged_in_the_background(tmp_path, demo_dir):
         assert on_disk >= {e.name for e in manifest.segments}
         assert len(on_disk) <= len(manifest.segments) + 11, "merged-away segments are dropped"
         _assert_same(_rankings(index), rebuilt_rankings(index.dir, tmp_path))
+
+
+def test_an_add_without_embedding_is_searchable_by_words_until_finished(tmp_path, demo_dir):
+    with NewsIndex(tmp_path / "whole") as whole:
+        whole.add([str(demo_dir)])
+        expected = _rankings(whole)
+    with NewsIndex(tmp_path / "ix") as index:
+        index.add([str(demo_dir)], embed=False)
+        manifest = index.manifest()
+        assert manifest.pending_chunks == manifest.chunks > 0, "nothing embedded yet"
+        assert index.snapshot().bm25_ranking("Huawei", 5), "but found by its words"
+        assert index.snapshot().dense_ranking("Huawei", 5) == []
+        index.finish()
+        assert index.manifest().pending_chunks == 0
+        _assert_same(_rankings(index), expected)
