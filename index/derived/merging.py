@@ -45,19 +45,24 @@ def tier(live_rows: int) -> int:
 
 def choose(entries: Sequence[SegmentEntry], factor: int = MERGE_FACTOR) -> range | None:
     """The places of the segments to merge next, or None: a segment mostly deleted
-    first, then the newest run of MERGE_FACTOR adjacent segments of one tier, then —
-    past 2 * MERGE_FACTOR segments — the adjacent run of MERGE_FACTOR with the fewest
-    rows, so the count of segments stays bounded whatever sizes arrive."""
+    first, then the newest run of `factor` adjacent segments of one tier, then — past
+    2 * `factor` segments — the adjacent run of `factor` with the fewest rows, so the
+    count of segments stays bounded whatever sizes arrive; segments waiting for
+    vectors wait."""
     for place, entry in enumerate(entries):
-        if entry.deleted and entry.deleted >= DELETED_SHARE * entry.rows:
+        if entry.deleted and entry.deleted >= DELETED_SHARE * entry.rows and not entry.pending:
             return range(place, place + 1)
-    tiers = [tier(e.rows - e.deleted) for e in entries]
+    # A segment still waiting for vectors is never merged: its fill would then rewrite
+    # the vectors of the whole merged segment.
+    tiers = [None if e.pending else tier(e.rows - e.deleted) for e in entries]
     for end in range(len(entries), factor - 1, -1):
-        if len(set(tiers[end - factor : end])) == 1:
+        window = set(tiers[end - factor : end])
+        if len(window) == 1 and None not in window:
             return range(end - factor, end)
-    if len(entries) > 2 * factor:
-        sizes = [sum(e.rows for e in entries[s : s + factor]) for s in range(len(entries))]
-        start = min(range(len(entries) - factor + 1), key=lambda s: (sizes[s], -s))
+    starts = [s for s in range(len(entries) - factor + 1) if None not in tiers[s : s + factor]]
+    if len(entries) > 2 * factor and starts:
+        sizes = {s: sum(e.rows for e in entries[s : s + factor]) for s in starts}
+        start = min(starts, key=lambda s: (sizes[s], -s))
         return range(start, start + factor)
     return None
 

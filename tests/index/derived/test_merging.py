@@ -31,3 +31,9 @@ def test_the_segment_count_stays_bounded_whatever_the_sizes():
         sum(e.rows for e in entries[s : s + MERGE_FACTOR])
         for s in range(len(entries) - MERGE_FACTOR + 1)
     )
+
+
+def test_a_segment_waiting_for_vectors_is_not_merged():
+    entries = segments(500_000, *[40] * MERGE_FACTOR)
+    entries[3] = SegmentEntry(entries[3].name, 40, 0, pending=40)
+    assert choose(entries) is None, "its fill would rewrite the merged segment's vectors"
