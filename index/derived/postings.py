@@ -81,6 +81,15 @@ class Postings:
             lengths,
         )
 
+    def column_of(self, term: str) -> int | None:
+        """The local id of a term, None if no row holds it. The term → id map is made
+        at the first question and kept: a segment never changes."""
+        columns = self.__dict__.get("_columns")
+        if columns is None:
+            columns = {name: column for column, name in enumerate(self.terms)}
+            object.__setattr__(self, "_columns", columns)
+        return columns.get(term)
+
     def column(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, term frequencies) of one local term."""
         start, end = self.term_indptr[term], self.term_indptr[term + 1]

@@ -141,19 +141,6 @@ class Segment:
             raise StoreError(f"{folder}: segment files disagree on its row count")
         return cls(folder.name, data, vectors)
 
-    def data(self) -> SegmentData:
-        """This segment's contents (a fill writes them again with more vectors)."""
-        return SegmentData(
-            tuple(self.chunk_ids),
-            tuple(self.doc_ids),
-            self.postings,
-            tuple(self.documents),
-            self.document_postings,
-            np.asarray(self.vectors.vectors),
-            self.vectors.ready,
-            self.n_tokens,
-        )
-
 
 @dataclass(frozen=True)
 class DocumentList:

@@ -168,10 +168,9 @@ class CollectionState:
         scores = np.zeros(postings.rows, dtype=np.float32)
         if not counts:
             return scores
-        local = {term: column for column, term in enumerate(postings.terms)}
         idf = dict(zip(counts, self.idf(list(counts), params.epsilon).tolist(), strict=True))
         for term, count in counts.items():
-            column = local.get(term)
+            column = postings.column_of(term)
             if column is None:
                 continue
             rows, tfs = postings.column(column)

@@ -119,20 +119,18 @@ class SegmentedGeneration:
     @property
     def chunk_ids(self) -> list[str]:
         """Every live row's chunk_id in row order (as a sharded generation lists them)."""
-        return [
-            chunk_id
-            for view in self.views
-            for chunk_id, gone in zip(view.segment.chunk_ids, view.deleted_rows, strict=True)
-            if not gone
-        ]
+        return self._live_rows(lambda segment: segment.chunk_ids)
 
     @property
     def doc_ids(self) -> list[str]:
         """Every live row's doc_id in row order."""
+        return self._live_rows(lambda segment: segment.doc_ids)
+
+    def _live_rows(self, column) -> list[str]:
         return [
-            doc_id
+            value
             for view in self.views
-            for doc_id, gone in zip(view.segment.doc_ids, view.deleted_rows, strict=True)
+            for value, gone in zip(column(view.segment), view.deleted_rows, strict=True)
             if not gone
         ]
 
